@@ -1,0 +1,92 @@
+package dev.signalgate.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import dev.signalgate.protocol.Payloads;
+import reactor.core.publisher.Mono;
+
+/**
+ * Guards the {@code /ws} upgrade: refused origins get 403, missing or invalid tokens get 401, and while the
+ * gateway drains for shutdown new upgrades get 503, all before any WebSocket is opened. An accepted token's
+ * {@link UserPrincipal} becomes the exchange's principal, which the WebSocket session sees in its
+ * {@code HandshakeInfo}.
+ *
+ * <p>The token comes from {@code Authorization: Bearer …}, or from the {@code access_token} query parameter
+ * because browsers cannot set headers on a WebSocket. Neither the token nor the query string is ever logged.
+ */
+public final class HandshakeFilter implements WebFilter, Ordered {
+
+    public static final String WS_PATH = "/ws";
+
+    private static final Logger log = LoggerFactory.getLogger(HandshakeFilter.class);
+
+    private final TokenVerifier verifier;
+    private final OriginPolicy origins;
+    private volatile boolean accepting = true;
+
+    public HandshakeFilter(TokenVerifier verifier, OriginPolicy origins) {
+        this.verifier = verifier;
+        this.origins = origins;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 10;
+    }
+
+    /** Refuses every later upgrade with 503: the gateway is shutting down. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!WS_PATH.equals(request.getPath().pathWithinApplication().value())) {
+            return chain.filter(exchange);
+        }
+        if (!accepting) {
+            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is shutting down");
+        }
+        String origin = request.getHeaders().getOrigin();
+        if (!origins.allows(origin)) {
+            log.info("handshake refused: origin not allowed ({})", Payloads.truncate(origin));
+            return refuse(exchange, HttpStatus.FORBIDDEN, "forbidden", "origin not allowed");
+        }
+        String token = BearerTokens.fromRequest(request);
+        if (token == null) {
+            return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "no token: send Authorization: Bearer"
+                    + " <jwt> or the access_token query parameter");
+        }
+        return verifier.verify(token)
+                .onErrorResume(TokenRefusedException.class, refused -> {
+                    log.info("handshake refused: {}", refused.getMessage());
+                    return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", refused.getMessage())
+                            .then(Mono.empty());
+                })
+                .flatMap(principal -> chain.filter(exchange.mutate().principal(Mono.just(principal)).build()));
+    }
+
+    static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+        }
+        String body = "{\"error\":\"" + error + "\",\"message\":\"" + JsonText.escape(message) + "\"}";
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.signalgate.gateway.chat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.signalgate.gateway.auth.RoomAuthorization;
+import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.dispatch.DisconnectListener;
+import dev.signalgate.gateway.dispatch.EventHandler;
+import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.room.Delivery;
+import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.room.JoinResult;
+import dev.signalgate.persistence.MessageStore;
+import dev.signalgate.persistence.ReadMarkStore;
+import dev.signalgate.protocol.Envelope;
+import dev.signalgate.protocol.ErrorCode;
+import dev.signalgate.protocol.EventType;
+import dev.signalgate.protocol.Namespace;
+import dev.signalgate.protocol.ProtocolException;
+import dev.signalgate.protocol.payload.JoinRoom;
+import reactor.core.publisher.Mono;
+import reactor.util.function.Tuple2;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code chat:} namespace: rooms with presence by user, typing relay, messages (optimistic, then durable:
+ * {@link MessageFlow}), resume with {@code since} ({@link Resume}), history ({@link History}) and read marks
+ * ({@link ReadReceipts}).
+ *
+ * <p>Joining works while the store is down: presence, typing and the optimistic relay carry on, the ack then
+ * lacks {@code lastSeq} and {@code readMarks} and says {@code "store":"unavailable"}.
+ */
+public final class ChatHandler implements EventHandler, DisconnectListener {
+
+    private final Hub rooms;
+    private final Replies replies;
+    private final MessageFlow messages;
+    private final MessageStore store;
+    private final ReadMarkStore marks;
+    private final Resume resume;
+    private final History history;
+    private final ReadReceipts receipts;
+    private final Duration timeout;
+
+    public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
+            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater) {
+        this.rooms = rooms;
+        this.replies = replies;
+        this.messages = messages;
+        this.store = store;
+        this.marks = marks;
+        this.timeout = storeTimeout;
+        this.resume = new Resume(store, replies, storedMessages, storeTimeout, replayLowWater);
+        this.history = new History(store, replies, storedMessages, storeTimeout);
+        this.receipts = new ReadReceipts(rooms, marks, replies, storeTimeout);
+    }
+
+    @Override
+    public Namespace namespace() {
+        return Namespace.CHAT;
+    }
+
+    @Override
+    public Mono<Void> handle(Connection connection, Envelope frame) {
+        return switch (frame.eventType()) {
+            case CHAT_JOIN_ROOM -> join(connection, frame);
+            case CHAT_LEAVE_ROOM -> run(() -> leave(connection, frame));
+            case CHAT_SEND_MESSAGE -> run(() -> {
+                requireMember(connection, frame.room());
+                messages.send(connection, frame);
+            });
+            case CHAT_TYPING, CHAT_STOP_TYPING -> run(() -> typing(connection, frame));
+            case CHAT_MARK_SEEN -> {
+                requireMember(connection, frame.room());
+                yield receipts.markSeen(connection, frame);
+            }
+            case CHAT_HISTORY -> {
+                RoomAuthorization.requireAccess(connection.principal(), frame.room());
+                yield history.page(connection, frame);
+            }
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+                    "type \"" + frame.type() + "\" is not served by this gateway");
+        };
+    }
+
+    private Mono<Void> join(Connection connection, Envelope frame) {
+        String room = frame.room();
+        RoomAuthorization.requireAccess(connection.principal(), room);
+        Long since = JoinRoom.from(frame.data()).since();
+        JoinResult joined = rooms.join(room, connection);
+        connection.rooms().add(room);
+        if (since != null) {
+            joined.feed().hold();
+        }
+        if (joined.firstOfUser()) {
+            ObjectNode data = Replies.object().put("userId", connection.userId());
+            rooms.publish(room, Delivery.toAllBut(
+                    replies.encode(Envelope.event(EventType.CHAT_USER_JOINED, room, connection.userId(), data)),
+                    connection));
+        }
+        ObjectNode ack = Replies.object().put("room", room);
+        joined.userIds().forEach(ack.putArray("members")::add);
+        return Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout)
+                .doOnNext(state -> withStoreState(ack, state))
+                .onErrorResume(failure -> {
+                    ack.put("store", "unavailable");
+                    return Mono.empty();
+                })
+                .then(Mono.defer(() -> {
+                    replies.ack(connection, frame, ack);
+                    if (since == null) {
+                        return Mono.empty();
+                    }
+                    return resume.replay(connection, room, since, joined.feed());
+                }));
+    }
+
+    private static void withStoreState(ObjectNode ack, Tuple2<Long, Map<String, Long>> state) {
+        ack.put("lastSeq", state.getT1());
+        ObjectNode readMarks = ack.putObject("readMarks");
+        state.getT2().forEach(readMarks::put);
+    }
+
+    private void leave(Connection connection, Envelope frame) {
+        requireMember(connection, frame.room());
+        leaveRoom(connection, frame.room());
+        replies.ack(connection, frame, Replies.object().put("room", frame.room()));
+    }
+
+    private void leaveRoom(Connection connection, String room) {
+        connection.rooms().remove(room);
+        if (Boolean.TRUE.equals(rooms.leave(room, connection))) {
+            ObjectNode data = Replies.object().put("userId", connection.userId());
+            rooms.publish(room, Delivery.toAll(
+                    replies.encode(Envelope.event(EventType.CHAT_USER_LEFT, room, connection.userId(), data))));
+        }
+    }
+
+    private void typing(Connection connection, Envelope frame) {
+        requireMember(connection, frame.room());
+        rooms.publish(frame.room(), Delivery.toOthersThan(
+                replies.encodeEphemeral(Envelope.event(frame.type(), frame.room(), connection.userId(), frame.data())),
+                connection.userId()));
+        replies.ackIfAsked(connection, frame);
+    }
+
+    private static void requireMember(Connection connection, String room) {
+        if (!connection.rooms().contains(room)) {
+            throw new ProtocolException(ErrorCode.NOT_IN_ROOM,
+                    "join room \"" + room + "\" with chat:join_room first");
+        }
+    }
+
+    private static Mono<Void> run(Runnable action) {
+        action.run();
+        return Mono.empty();
+    }
+
+    @Override
+    public void disconnected(Connection connection) {
+        for (String room : connection.rooms()) {
+            leaveRoom(connection, room);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.signalgate.gateway.config;
+
+import java.time.Clock;
+import java.util.List;
+
+import io.netty.channel.group.ChannelGroup;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.signalgate.gateway.auth.HandshakeFilter;
+import dev.signalgate.gateway.auth.TokenVerifier;
+import dev.signalgate.gateway.chat.ChatHandler;
+import dev.signalgate.gateway.chat.MessageFlow;
+import dev.signalgate.gateway.chat.StoredMessages;
+import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.control.ControlHandler;
+import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
+import dev.signalgate.gateway.connection.GracefulShutdown;
+import dev.signalgate.gateway.connection.SocketCloser;
+import dev.signalgate.gateway.dispatch.DisconnectListener;
+import dev.signalgate.gateway.dispatch.Dispatcher;
+import dev.signalgate.gateway.dispatch.EventHandler;
+import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.webrtc.WebRtcHandler;
+import dev.signalgate.persistence.MessageStore;
+import dev.signalgate.persistence.MessageWriter;
+import dev.signalgate.persistence.ReadMarkStore;
+import dev.signalgate.protocol.FrameCodec;
+import dev.signalgate.protocol.FrameLimits;
+
+/** The core: codec, rooms, calls, handlers and the connection endpoint. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GatewayProperties.class)
+class GatewayConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    FrameLimits frameLimits(GatewayProperties properties) {
+        GatewayProperties.Limits limits = properties.limits();
+        int maxFrame = (int) limits.maxFrameSize().toBytes();
+        return new FrameLimits(limits.maxNestingDepth(), maxFrame, FrameLimits.defaults().maxNameLength(),
+                (int) limits.maxBodySize().toBytes());
+    }
+
+    @Bean
+    FrameCodec frameCodec(FrameLimits limits) {
+        return new FrameCodec(limits);
+    }
+
+    @Bean
+    Replies replies(FrameCodec codec) {
+        return new Replies(codec);
+    }
+
+    @Bean
+    Hub chatRooms(GatewayProperties properties) {
+        return new Hub("chat", Integer.MAX_VALUE, properties.outbound().queueCapacity());
+    }
+
+    @Bean
+    Hub calls(GatewayProperties properties) {
+        return new Hub("call", properties.call().capacity(), properties.outbound().queueCapacity());
+    }
+
+    @Bean
+    ConnectionRegistry connectionRegistry() {
+        return new ConnectionRegistry();
+    }
+
+    @Bean
+    StoredMessages storedMessages(FrameCodec codec) {
+        return new StoredMessages(codec.mapper());
+    }
+
+    @Bean
+    MessageFlow messageFlow(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageWriter writer,
+            StoredMessages storedMessages, FrameLimits limits, Clock clock) {
+        return new MessageFlow(chatRooms, replies, writer, storedMessages, limits, clock);
+    }
+
+    @Bean
+    ChatHandler chatHandler(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageFlow messageFlow,
+            MessageStore store, ReadMarkStore marks, StoredMessages storedMessages, GatewayProperties properties) {
+        return new ChatHandler(chatRooms, replies, messageFlow, store, marks, storedMessages,
+                properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4);
+    }
+
+    @Bean
+    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies) {
+        return new WebRtcHandler(calls, replies);
+    }
+
+    @Bean
+    ControlHandler controlHandler(TokenVerifier verifier, Replies replies, GatewayProperties properties) {
+        return new ControlHandler(verifier, replies, properties.jwt().maxTokenLength());
+    }
+
+    @Bean
+    Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers) {
+        return new Dispatcher(codec, replies, handlers);
+    }
+
+    @Bean
+    SocketCloser socketCloser(ChannelGroup acceptedChannels, GatewayProperties properties) {
+        return new SocketCloser(acceptedChannels, properties.outbound().closeTimeout());
+    }
+
+    @Bean
+    GracefulShutdown gracefulShutdown(HandshakeFilter handshakeFilter, ConnectionRegistry registry,
+            MessageWriter writer, GatewayProperties properties) {
+        return new GracefulShutdown(handshakeFilter, registry, writer, properties.shutdown().grace());
+    }
+
+    @Bean
+    GatewayWebSocketHandler gatewayWebSocketHandler(Dispatcher dispatcher, Replies replies,
+            ConnectionRegistry registry, List<DisconnectListener> disconnectListeners, SocketCloser closer,
+            GatewayProperties properties) {
+        return new GatewayWebSocketHandler(dispatcher, replies, registry, disconnectListeners, closer,
+                properties.outbound());
+    }
+}

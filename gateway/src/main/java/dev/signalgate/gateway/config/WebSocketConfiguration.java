@@ -1,0 +1,61 @@
+package dev.signalgate.gateway.config;
+
+import java.util.Map;
+
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+
+import dev.signalgate.gateway.auth.HandshakeFilter;
+import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * The {@code /ws} endpoint on Reactor Netty.
+ *
+ * <p>Frames larger than {@code gateway.limits.max-frame-size} make Netty close the connection with 1009.
+ * Compression stays off: per-connection deflate roughly doubles CPU for small signaling frames and would defeat
+ * encoding each envelope once per fan-out. Netty answers pings itself.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSocketConfiguration implements WebFluxConfigurer {
+
+    private final GatewayProperties properties;
+
+    WebSocketConfiguration(GatewayProperties properties) {
+        this.properties = properties;
+    }
+
+    @Bean
+    HandlerMapping webSocketMapping(GatewayWebSocketHandler handler) {
+        return new SimpleUrlHandlerMapping(Map.of(HandshakeFilter.WS_PATH, handler), -1);
+    }
+
+    @Override
+    public WebSocketService getWebSocketService() {
+        int maxFrame = (int) properties.limits().maxFrameSize().toBytes();
+        HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).handlePing(false).compress(false)));
+        return service;
+    }
+
+    /** Every accepted channel, so that a socket that cannot take a close frame can be cut by id. */
+    @Bean
+    ChannelGroup acceptedChannels() {
+        return new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
+    }
+
+    @Bean
+    NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels) {
+        return server -> server.doOnConnection(connection -> acceptedChannels.add(connection.channel()));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.signalgate.gateway.connection;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every open connection of this node, by id and by user: for graceful shutdown, for disconnecting a user, for
+ * per-user connection limits and for stats.
+ */
+public final class ConnectionRegistry {
+
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+
+    public void register(Connection connection) {
+        byId.put(connection.id(), connection);
+        byUser.compute(connection.userId(), (user, set) -> {
+            Set<Connection> connections = set == null ? ConcurrentHashMap.newKeySet() : set;
+            connections.add(connection);
+            return connections;
+        });
+    }
+
+    public void unregister(Connection connection) {
+        if (byId.remove(connection.id()) == null) {
+            return;
+        }
+        byUser.computeIfPresent(connection.userId(), (user, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** A snapshot of every open connection. */
+    public Collection<Connection> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** A snapshot of the user's open connections on this node. */
+    public Collection<Connection> ofUser(String userId) {
+        Set<Connection> connections = byUser.get(userId);
+        return connections == null ? List.of() : List.copyOf(connections);
+    }
+
+    public int connectionCount() {
+        return byId.size();
+    }
+
+    public int userCount() {
+        return byUser.size();
+    }
+}

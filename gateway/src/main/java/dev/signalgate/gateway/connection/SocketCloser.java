@@ -1,0 +1,59 @@
+package dev.signalgate.gateway.connection;
+
+import java.time.Duration;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+
+import dev.signalgate.protocol.CloseCode;
+import reactor.core.publisher.Mono;
+
+/**
+ * Closes sockets with a close code, and cuts the ones that cannot take a close frame.
+ *
+ * <p>A close frame is queued behind whatever the socket still has to write, so a client that stopped reading
+ * never receives it and the close handshake never ends. After {@code closeTimeout} such a socket is closed at the
+ * TCP level through its Netty channel, found by id in the group of all accepted channels.
+ */
+public final class SocketCloser {
+
+    private final ChannelGroup channels;
+    private final Duration closeTimeout;
+
+    public SocketCloser(ChannelGroup channels, Duration closeTimeout) {
+        this.channels = channels;
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** Sends a close frame now, then cuts the socket if it is still open after the close timeout. */
+    public void closeNow(WebSocketSession session, CloseCode code) {
+        session.close(status(code)).onErrorComplete().subscribe();
+        cutLater(session);
+    }
+
+    /** The close frame for a socket that has drained its queue. */
+    public Mono<Void> closeDrained(WebSocketSession session, CloseCode code) {
+        return session.close(status(code)).onErrorComplete();
+    }
+
+    /** Cuts the socket if it is still open after the close timeout. */
+    public void cutLater(WebSocketSession session) {
+        Mono.delay(closeTimeout).subscribe(tick -> cut(session));
+    }
+
+    private void cut(WebSocketSession session) {
+        if (session instanceof ReactorNettyWebSocketSession netty && session.isOpen()) {
+            Channel channel = channels.find(netty.getChannelId());
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    public static CloseStatus status(CloseCode code) {
+        return new CloseStatus(code.code(), code.reason());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.signalgate.gateway.control;
+
+import dev.signalgate.gateway.auth.TokenRefusedException;
+import dev.signalgate.gateway.auth.TokenVerifier;
+import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.dispatch.EventHandler;
+import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.protocol.Envelope;
+import dev.signalgate.protocol.ErrorCode;
+import dev.signalgate.protocol.Namespace;
+import dev.signalgate.protocol.Payloads;
+import dev.signalgate.protocol.ProtocolException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Connection-level control frames. {@code auth:refresh} {@code {"token"}} replaces the connection's token before
+ * it expires: the new token is verified like one at the upgrade and must name the same user ({@code sub}); its
+ * {@code rooms} claim governs later joins. The ack carries the new expiry, {@code exp}, in epoch seconds.
+ */
+public final class ControlHandler implements EventHandler {
+
+    private final TokenVerifier verifier;
+    private final Replies replies;
+    private final int maxTokenLength;
+
+    public ControlHandler(TokenVerifier verifier, Replies replies, int maxTokenLength) {
+        this.verifier = verifier;
+        this.replies = replies;
+        this.maxTokenLength = maxTokenLength;
+    }
+
+    @Override
+    public Namespace namespace() {
+        return Namespace.CONTROL;
+    }
+
+    @Override
+    public Mono<Void> handle(Connection connection, Envelope frame) {
+        String token = Payloads.requiredString(frame.data(), "token", maxTokenLength);
+        return verifier.verify(token)
+                .onErrorMap(TokenRefusedException.class,
+                        refused -> new ProtocolException(ErrorCode.FORBIDDEN, "token refused: " + refused.getMessage()))
+                .doOnNext(principal -> {
+                    if (!principal.userId().equals(connection.userId())) {
+                        throw new ProtocolException(ErrorCode.FORBIDDEN,
+                                "a refreshed token must have the same sub as the connection's");
+                    }
+                    connection.refreshPrincipal(principal);
+                    replies.ack(connection, frame, Replies.object().put("exp", principal.expiresAt().getEpochSecond()));
+                })
+                .then();
+    }
+}

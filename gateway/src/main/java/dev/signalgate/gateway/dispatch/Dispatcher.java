@@ -1,0 +1,79 @@
+package dev.signalgate.gateway.dispatch;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.protocol.Envelope;
+import dev.signalgate.protocol.ErrorCode;
+import dev.signalgate.protocol.FrameCodec;
+import dev.signalgate.protocol.Namespace;
+import dev.signalgate.protocol.ProtocolException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decodes each client frame once, at the edge, and routes it by type prefix to its {@link EventHandler}.
+ *
+ * <p>Every frame ends in exactly one of: the handler's own answer, or one error frame. A frame that cannot be
+ * decoded gets {@code bad_request} and the connection stays open; an unexpected failure inside a handler gets
+ * {@code internal} and is logged with the connection and type, never with the frame's content.
+ */
+public final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final FrameCodec codec;
+    private final Replies replies;
+    private final Map<Namespace, EventHandler> handlers = new EnumMap<>(Namespace.class);
+
+    public Dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers) {
+        this.codec = codec;
+        this.replies = replies;
+        for (EventHandler handler : handlers) {
+            if (this.handlers.put(handler.namespace(), handler) != null) {
+                throw new IllegalStateException("two handlers for namespace " + handler.namespace());
+            }
+        }
+    }
+
+    /** Handles one text frame; completes when the connection's next frame may be handled. */
+    public Mono<Void> dispatch(Connection connection, String text) {
+        Envelope frame;
+        try {
+            frame = codec.decode(text);
+        } catch (ProtocolException refused) {
+            replies.error(connection, refused);
+            return Mono.empty();
+        }
+        EventHandler handler = handlers.get(frame.eventType().namespace());
+        if (handler == null) {
+            replies.error(connection, new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+                    "type \"" + frame.type() + "\" is not served by this gateway", frame.id()));
+            return Mono.empty();
+        }
+        return Mono.defer(() -> handler.handle(connection, frame))
+                .onErrorResume(failure -> {
+                    replies.error(connection, asProtocolError(connection, frame, failure));
+                    return Mono.empty();
+                });
+    }
+
+    /** Answers a binary frame, which the protocol does not use. */
+    public void refuseBinary(Connection connection) {
+        replies.error(connection, new ProtocolException(ErrorCode.BAD_REQUEST,
+                "expected a text frame carrying JSON, got a binary frame"));
+    }
+
+    private static ProtocolException asProtocolError(Connection connection, Envelope frame, Throwable failure) {
+        if (failure instanceof ProtocolException refused) {
+            return refused.correlationId() == null ? refused.withCorrelationId(frame.id()) : refused;
+        }
+        log.error("handler failed: connection={} user={} type={}", connection.id(), connection.userId(),
+                frame.type(), failure);
+        return new ProtocolException(ErrorCode.INTERNAL, "the gateway failed to handle this frame", frame.id());
+    }
+}

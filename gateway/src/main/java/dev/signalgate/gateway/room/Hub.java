@@ -1,0 +1,97 @@
+package dev.signalgate.gateway.room;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.signalgate.gateway.connection.Connection;
+
+/**
+ * All rooms of one kind on this node (the chat rooms, or the calls), created on first join and released when
+ * their last member leaves, so that a million join/leave cycles leave nothing behind.
+ *
+ * <p>Creation and removal go through {@link ConcurrentHashMap#compute}, so a join racing the last leave either
+ * lands in the old room before it is removed or creates a fresh one; it never joins a room that is no longer
+ * registered.
+ */
+public final class Hub {
+
+    private final String kind;
+    private final int capacity;
+    private final int holdLimit;
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+
+    /**
+     * @param kind what these rooms are, for logs and stats ("chat", "call")
+     * @param capacity users each room admits; {@link Integer#MAX_VALUE} for no limit
+     * @param holdLimit live deliveries a resuming member may have held back before it counts as too slow
+     */
+    public Hub(String kind, int capacity, int holdLimit) {
+        this.kind = kind;
+        this.capacity = capacity;
+        this.holdLimit = holdLimit;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    /** Adds the connection to the room, creating the room if needed. */
+    public JoinResult join(String roomId, Connection connection) {
+        JoinResult[] result = new JoinResult[1];
+        rooms.compute(roomId, (id, room) -> {
+            Room target = room == null ? new Room(id, capacity, holdLimit) : room;
+            result[0] = target.add(connection);
+            return target.isEmpty() ? null : target;
+        });
+        return result[0];
+    }
+
+    /**
+     * Removes the connection from the room, releasing the room when it empties.
+     *
+     * @return true if this was the user's last connection in the room, false if the user is still present
+     *     through another connection, null if the connection was not a member
+     */
+    public Boolean leave(String roomId, Connection connection) {
+        Boolean[] lastOfUser = new Boolean[1];
+        rooms.computeIfPresent(roomId, (id, room) -> {
+            lastOfUser[0] = room.remove(connection);
+            return room.isEmpty() ? null : room;
+        });
+        return lastOfUser[0];
+    }
+
+    /** Delivers to the room's members on this node; a room with no members here takes nothing. */
+    public void publish(String roomId, Delivery delivery) {
+        Room room = rooms.get(roomId);
+        if (room != null) {
+            room.publish(delivery);
+        }
+    }
+
+    /** Whether the user has a connection in the room on this node. */
+    public boolean hasUser(String roomId, String userId) {
+        Room room = rooms.get(roomId);
+        return room != null && room.hasUser(userId);
+    }
+
+    /** The users present in the room, in arrival order; empty when there is no such room. */
+    public List<String> userIds(String roomId) {
+        Room room = rooms.get(roomId);
+        return room == null ? List.of() : room.userIds();
+    }
+
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    /** The {@code limit} rooms with the most connections. */
+    public List<Room> busiest(int limit) {
+        return rooms.values().stream()
+                .sorted(Comparator.comparingInt(Room::connectionCount).reversed())
+                .limit(limit)
+                .toList();
+    }
+}
