@@ -1,10 +1,12 @@
 package dev.signalgate.gateway.store;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -42,6 +44,12 @@ class StoreConfiguration {
                 .withMaxBatch(store.batchSize())
                 .withMaxDelay(store.batchDelay())
                 .withWriteTimeout(store.writeTimeout()));
+    }
+
+    @Bean
+    @ConditionalOnProperty("gateway.store.retention")
+    RetentionSweeper retentionSweeper(MongoMessageStore messageStore, Clock clock) {
+        return new RetentionSweeper(messageStore, clock);
     }
 
     @Bean
