@@ -5,19 +5,29 @@ import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import dev.signalgate.gateway.cli.ClientCommand;
+import dev.signalgate.gateway.cli.StoreCommand;
 import dev.signalgate.gateway.cli.TokenCommand;
 
 /**
- * The gateway's entry point. {@code java -jar gateway.jar} runs the gateway; {@code java -jar gateway.jar token …}
- * mints a token (see {@link TokenCommand}).
+ * The gateway's entry point. {@code java -jar gateway.jar} runs the gateway. Sub-commands: {@code token} mints a
+ * token ({@link TokenCommand}), {@code store} runs the embedded store on its own ({@link StoreCommand}),
+ * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}).
  */
 @SpringBootApplication
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("token")) {
-            System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out,
-                    System.err));
+        if (args.length > 0) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "token" -> System.exit(TokenCommand.run(rest, System.getenv(), System.out, System.err));
+                case "store" -> System.exit(StoreCommand.run(rest, System.getenv(), System.out, System.err));
+                case "client" -> System.exit(ClientCommand.run(rest, System.out, System.err));
+                default -> {
+                    // Anything else is Spring Boot's own arguments (--server.port=…).
+                }
+            }
         }
         SpringApplication.run(GatewayApplication.class, args);
     }

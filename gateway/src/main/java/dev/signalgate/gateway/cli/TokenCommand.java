@@ -31,26 +31,22 @@ public final class TokenCommand {
 
     /** Runs the command; answers the process exit code. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String sub = null;
-        String name = null;
-        String role = null;
+        String sub;
+        String name;
+        String role;
         List<String> rooms = null;
         Duration ttl = Duration.ofHours(1);
         try {
-            for (int i = 0; i < args.length; i += 2) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(args[i] + " needs a value");
-                }
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--sub" -> sub = value;
-                    case "--name" -> name = value;
-                    case "--role" -> role = value;
-                    case "--rooms" -> rooms = Arrays.stream(value.split(",")).map(String::trim)
-                            .filter(pattern -> !pattern.isEmpty()).toList();
-                    case "--ttl" -> ttl = DurationStyle.detectAndParse(value);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
+            Map<String, String> options = Options.parse(args, "--sub", "--name", "--role", "--rooms", "--ttl");
+            sub = options.get("--sub");
+            name = options.get("--name");
+            role = options.get("--role");
+            if (options.containsKey("--rooms")) {
+                rooms = Arrays.stream(options.get("--rooms").split(",")).map(String::trim)
+                        .filter(pattern -> !pattern.isEmpty()).toList();
+            }
+            if (options.containsKey("--ttl")) {
+                ttl = DurationStyle.detectAndParse(options.get("--ttl"));
             }
             if (sub == null || sub.isEmpty()) {
                 throw new IllegalArgumentException("--sub is required");
