@@ -14,6 +14,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.Payloads;
 import reactor.core.publisher.Mono;
 
@@ -34,11 +35,13 @@ public final class HandshakeFilter implements WebFilter, Ordered {
 
     private final TokenVerifier verifier;
     private final OriginPolicy origins;
+    private final GatewayEvents events;
     private volatile boolean accepting = true;
 
-    public HandshakeFilter(TokenVerifier verifier, OriginPolicy origins) {
+    public HandshakeFilter(TokenVerifier verifier, OriginPolicy origins, GatewayEvents events) {
         this.verifier = verifier;
         this.origins = origins;
+        this.events = events;
     }
 
     @Override
@@ -79,7 +82,14 @@ public final class HandshakeFilter implements WebFilter, Ordered {
                 .flatMap(principal -> chain.filter(exchange.mutate().principal(Mono.just(principal)).build()));
     }
 
-    static Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {
+    private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {
+        events.handshakeRefused(status.value());
+        return writeRefusal(exchange, status, error, message);
+    }
+
+    /** Writes a JSON refusal: {@code {"error","message"}}, with {@code WWW-Authenticate} on 401. */
+    public static Mono<Void> writeRefusal(ServerWebExchange exchange, HttpStatus status, String error,
+            String message) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);

@@ -8,6 +8,7 @@ import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;
@@ -33,6 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ChatHandler implements EventHandler, DisconnectListener {
 
+    static final String KIND = "chat";
+
     private final Hub rooms;
     private final Replies replies;
     private final MessageFlow messages;
@@ -42,9 +45,11 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
     private final History history;
     private final ReadReceipts receipts;
     private final Duration timeout;
+    private final GatewayEvents events;
 
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
-            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater) {
+            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events) {
+        this.events = events;
         this.rooms = rooms;
         this.replies = replies;
         this.messages = messages;
@@ -90,6 +95,9 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         Long since = JoinRoom.from(frame.data()).since();
         JoinResult joined = rooms.join(room, connection);
         connection.rooms().add(room);
+        if (joined.status() == JoinResult.Status.JOINED) {
+            events.joined(connection, KIND, room, joined.firstOfUser());
+        }
         if (since != null) {
             joined.feed().hold();
         }
@@ -130,7 +138,11 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
 
     private void leaveRoom(Connection connection, String room) {
         connection.rooms().remove(room);
-        if (Boolean.TRUE.equals(rooms.leave(room, connection))) {
+        Boolean lastOfUser = rooms.leave(room, connection);
+        if (lastOfUser != null) {
+            events.left(connection, KIND, room, lastOfUser);
+        }
+        if (Boolean.TRUE.equals(lastOfUser)) {
             ObjectNode data = Replies.object().put("userId", connection.userId());
             rooms.publish(room, Delivery.toAll(
                     replies.encode(Envelope.event(EventType.CHAT_USER_LEFT, room, connection.userId(), data))));

@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.chat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.IdempotencyKey;
@@ -48,10 +50,12 @@ public final class MessageFlow {
     private final StoredMessages storedMessages;
     private final FrameLimits limits;
     private final Clock clock;
+    private final GatewayEvents events;
     private final Map<IdempotencyKey, Boolean> attemptsInFlight = new ConcurrentHashMap<>();
 
     public MessageFlow(Hub rooms, Replies replies, MessageWriter writer, StoredMessages storedMessages,
-            FrameLimits limits, Clock clock) {
+            FrameLimits limits, Clock clock, GatewayEvents events) {
+        this.events = events;
         this.rooms = rooms;
         this.replies = replies;
         this.writer = writer;
@@ -65,6 +69,7 @@ public final class MessageFlow {
         String room = frame.room();
         String user = sender.userId();
         SendMessage message = SendMessage.from(frame.data(), limits);
+        long received = System.nanoTime();
         long ts = clock.millis();
 
         ObjectNode data = Replies.object().put("tempId", message.tempId()).put("body", message.body());
@@ -75,6 +80,7 @@ public final class MessageFlow {
         rooms.publish(room, Delivery.toAllBut(
                 replies.encode(Envelope.event(EventType.CHAT_MESSAGE, room, user, data)), sender));
         replies.ack(sender, frame, Replies.object().put("tempId", message.tempId()));
+        events.messageRelayed(room, Duration.ofNanos(System.nanoTime() - received));
 
         IdempotencyKey key = new IdempotencyKey(room, user, message.tempId());
         boolean firstAttempt = attemptsInFlight.putIfAbsent(key, Boolean.TRUE) == null;
@@ -86,7 +92,10 @@ public final class MessageFlow {
                     }
                 })
                 .subscribe(
-                        stored -> confirmed(sender, stored, firstAttempt && storedByThisAttempt(stored, ts)),
+                        stored -> {
+                            confirmed(sender, stored, firstAttempt && storedByThisAttempt(stored, ts));
+                            events.messageConfirmed(room, Duration.ofNanos(System.nanoTime() - received));
+                        },
                         failure -> failed(sender, room, message.tempId(), failure, firstAttempt));
     }
 
@@ -110,6 +119,7 @@ public final class MessageFlow {
 
     private void failed(Connection sender, String room, String tempId, Throwable failure, boolean broadcast) {
         ErrorCode code = failure instanceof StoreUnavailableException ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL;
+        events.messageFailed(room, code);
         if (code == ErrorCode.INTERNAL) {
             log.error("message write failed: connection={} room={}", sender.id(), room, failure);
         }

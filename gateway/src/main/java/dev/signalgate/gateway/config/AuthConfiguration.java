@@ -9,6 +9,7 @@ import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.auth.OriginPolicy;
 import dev.signalgate.gateway.auth.SigningKeys;
 import dev.signalgate.gateway.auth.TokenVerifier;
+import dev.signalgate.gateway.observe.GatewayEvents;
 
 /** Token verification and the handshake guard, from {@code gateway.jwt.*} and {@code gateway.allowed-origins}. */
 @Configuration(proxyBeanMethods = false)
@@ -42,7 +43,7 @@ class AuthConfiguration {
     }
 
     @Bean
-    HandshakeFilter handshakeFilter(TokenVerifier verifier, OriginPolicy originPolicy) {
-        return new HandshakeFilter(verifier, originPolicy);
+    HandshakeFilter handshakeFilter(TokenVerifier verifier, OriginPolicy originPolicy, GatewayEvents events) {
+        return new HandshakeFilter(verifier, originPolicy, events);
     }
 }

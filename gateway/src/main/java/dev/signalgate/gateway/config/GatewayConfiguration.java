@@ -23,6 +23,8 @@ import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observe.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.webrtc.WebRtcHandler;
 import dev.signalgate.persistence.MessageStore;
@@ -39,6 +41,11 @@ class GatewayConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Bean
+    GatewayEvents gatewayEvents(List<GatewayObserver> observers) {
+        return new GatewayEvents(observers);
     }
 
     @Bean
@@ -81,20 +88,21 @@ class GatewayConfiguration {
 
     @Bean
     MessageFlow messageFlow(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageWriter writer,
-            StoredMessages storedMessages, FrameLimits limits, Clock clock) {
-        return new MessageFlow(chatRooms, replies, writer, storedMessages, limits, clock);
+            StoredMessages storedMessages, FrameLimits limits, Clock clock, GatewayEvents events) {
+        return new MessageFlow(chatRooms, replies, writer, storedMessages, limits, clock, events);
     }
 
     @Bean
     ChatHandler chatHandler(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageFlow messageFlow,
-            MessageStore store, ReadMarkStore marks, StoredMessages storedMessages, GatewayProperties properties) {
+            MessageStore store, ReadMarkStore marks, StoredMessages storedMessages, GatewayProperties properties,
+            GatewayEvents events) {
         return new ChatHandler(chatRooms, replies, messageFlow, store, marks, storedMessages,
-                properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4);
+                properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4, events);
     }
 
     @Bean
-    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies) {
-        return new WebRtcHandler(calls, replies);
+    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies, GatewayEvents events) {
+        return new WebRtcHandler(calls, replies, events);
     }
 
     @Bean
@@ -103,8 +111,8 @@ class GatewayConfiguration {
     }
 
     @Bean
-    Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers) {
-        return new Dispatcher(codec, replies, handlers);
+    Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events) {
+        return new Dispatcher(codec, replies, handlers, events);
     }
 
     @Bean
@@ -121,8 +129,8 @@ class GatewayConfiguration {
     @Bean
     GatewayWebSocketHandler gatewayWebSocketHandler(Dispatcher dispatcher, Replies replies,
             ConnectionRegistry registry, List<DisconnectListener> disconnectListeners, SocketCloser closer,
-            GatewayProperties properties) {
+            GatewayProperties properties, GatewayEvents events) {
         return new GatewayWebSocketHandler(dispatcher, replies, registry, disconnectListeners, closer,
-                properties.outbound());
+                properties.outbound(), events);
     }
 }

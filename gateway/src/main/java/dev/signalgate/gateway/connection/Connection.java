@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
 
 /**
@@ -19,18 +20,22 @@ public final class Connection {
     private volatile UserPrincipal principal;
     private final Outbox outbox;
     private final BiConsumer<Connection, CloseCode> closer;
+    private final GatewayEvents events;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> calls = ConcurrentHashMap.newKeySet();
     private volatile CloseCode closeCode;
 
     /**
      * @param closer closes the socket with a code; called at most once per connection
+     * @param events told of every frame queued or dropped
      */
-    public Connection(String id, UserPrincipal principal, Outbox outbox, BiConsumer<Connection, CloseCode> closer) {
+    public Connection(String id, UserPrincipal principal, Outbox outbox, BiConsumer<Connection, CloseCode> closer,
+            GatewayEvents events) {
         this.id = id;
         this.principal = principal;
         this.outbox = outbox;
         this.closer = closer;
+        this.events = events;
     }
 
     public String id() {
@@ -70,8 +75,16 @@ public final class Connection {
     /** Queues a frame for this connection; closes it with 4008 if its queue overflows. */
     public Outbox.Offer send(Frame frame) {
         Outbox.Offer result = outbox.offer(frame);
-        if (result == Outbox.Offer.OVERFLOW) {
-            close(CloseCode.SLOW_CONSUMER);
+        switch (result) {
+            case QUEUED -> events.frameQueued(this, frame);
+            case DROPPED_EPHEMERAL -> events.frameDropped(this, frame, "ephemeral");
+            case OVERFLOW -> {
+                events.frameDropped(this, frame, "overflow");
+                close(CloseCode.SLOW_CONSUMER);
+            }
+            case CLOSED -> {
+                // The connection is going away; nothing left to tell.
+            }
         }
         return result;
     }

@@ -15,6 +15,7 @@ import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.EventType;
@@ -41,10 +42,12 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     private final List<DisconnectListener> disconnectListeners;
     private final SocketCloser closer;
     private final GatewayProperties.Outbound outboundSettings;
+    private final GatewayEvents events;
 
     public GatewayWebSocketHandler(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, SocketCloser closer,
-            GatewayProperties.Outbound outboundSettings) {
+            GatewayProperties.Outbound outboundSettings, GatewayEvents events) {
+        this.events = events;
         this.dispatcher = dispatcher;
         this.replies = replies;
         this.registry = registry;
@@ -67,8 +70,9 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     private Mono<Void> serve(WebSocketSession session, UserPrincipal principal) {
         Outbox outbox = new Outbox(outboundSettings.queueCapacity(), outboundSettings.ephemeralThreshold());
         Connection connection = new Connection(ConnectionIds.next(), principal, outbox,
-                (closing, code) -> close(session, closing, code));
+                (closing, code) -> close(session, closing, code), events);
         registry.register(connection);
+        events.connectionOpened(connection);
         log.debug("connected: connection={} user={}", connection.id(), connection.userId());
         connection.send(replies.encode(welcome(connection)));
 
@@ -133,6 +137,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             }
         }
         connection.outbox().complete();
+        events.connectionClosed(connection);
         log.debug("disconnected: connection={} user={}", connection.id(), connection.userId());
     }
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 
 import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.persistence.MessageWriter;
@@ -16,10 +17,13 @@ import reactor.core.publisher.Flux;
  * close every connection with 1001 after it drains what is queued for it, and wait for them to go, all within
  * the grace period. Clients reconnect, to another node if there is one, and resume with {@code since}.
  *
- * <p>Runs in the highest lifecycle phase, so before the web server's own graceful shutdown, which would
- * otherwise wait on open WebSockets until its timeout.
+ * <p>It runs on the context-closed event, which comes before any bean is stopped and so before the web server's
+ * own graceful shutdown (which would otherwise wait on open WebSockets until its timeout). It is not a
+ * {@code Lifecycle} on purpose: a paused context (Spring's test context cache pauses idle ones) stops and starts
+ * lifecycle beans, and must come back serving. Waiting here blocks the thread closing the context, never an
+ * event loop.
  */
-public final class GracefulShutdown implements SmartLifecycle {
+public final class GracefulShutdown implements ApplicationListener<ContextClosedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
     private static final Duration POLL = Duration.ofMillis(20);
@@ -28,7 +32,6 @@ public final class GracefulShutdown implements SmartLifecycle {
     private final ConnectionRegistry registry;
     private final MessageWriter writer;
     private final Duration grace;
-    private volatile boolean running;
 
     public GracefulShutdown(HandshakeFilter handshakeFilter, ConnectionRegistry registry, MessageWriter writer,
             Duration grace) {
@@ -39,18 +42,7 @@ public final class GracefulShutdown implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        throw new UnsupportedOperationException("stopped asynchronously");
-    }
-
-    @Override
-    public void stop(Runnable callback) {
-        running = false;
+    public void onApplicationEvent(ContextClosedEvent event) {
         handshakeFilter.stopAccepting();
         long deadline = System.nanoTime() + grace.toNanos();
         log.info("shutting down: {} pending message writes, {} connections", writer.pendingCount(),
@@ -61,20 +53,7 @@ public final class GracefulShutdown implements SmartLifecycle {
                     Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
                     return Flux.interval(POLL).takeUntil(tick -> registry.connectionCount() == 0).take(left);
                 }))
-                .doFinally(signal -> {
-                    log.info("shutdown: {} connections still open after draining", registry.connectionCount());
-                    callback.run();
-                })
-                .subscribe();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE;
+                .blockLast(grace.plusSeconds(1));
+        log.info("shutdown: {} connections still open after draining", registry.connectionCount());
     }
 }

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.FrameCodec;
@@ -29,10 +30,12 @@ public final class Dispatcher {
     private final FrameCodec codec;
     private final Replies replies;
     private final Map<Namespace, EventHandler> handlers = new EnumMap<>(Namespace.class);
+    private final GatewayEvents events;
 
-    public Dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers) {
+    public Dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events) {
         this.codec = codec;
         this.replies = replies;
+        this.events = events;
         for (EventHandler handler : handlers) {
             if (this.handlers.put(handler.namespace(), handler) != null) {
                 throw new IllegalStateException("two handlers for namespace " + handler.namespace());
@@ -46,26 +49,34 @@ public final class Dispatcher {
         try {
             frame = codec.decode(text);
         } catch (ProtocolException refused) {
-            replies.error(connection, refused);
+            events.frameReceived(connection, null);
+            refuse(connection, null, refused);
             return Mono.empty();
         }
+        events.frameReceived(connection, frame.type());
         EventHandler handler = handlers.get(frame.eventType().namespace());
         if (handler == null) {
-            replies.error(connection, new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+            refuse(connection, frame.type(), new ProtocolException(ErrorCode.UNKNOWN_TYPE,
                     "type \"" + frame.type() + "\" is not served by this gateway", frame.id()));
             return Mono.empty();
         }
         return Mono.defer(() -> handler.handle(connection, frame))
                 .onErrorResume(failure -> {
-                    replies.error(connection, asProtocolError(connection, frame, failure));
+                    refuse(connection, frame.type(), asProtocolError(connection, frame, failure));
                     return Mono.empty();
                 });
     }
 
     /** Answers a binary frame, which the protocol does not use. */
     public void refuseBinary(Connection connection) {
-        replies.error(connection, new ProtocolException(ErrorCode.BAD_REQUEST,
+        events.frameReceived(connection, null);
+        refuse(connection, null, new ProtocolException(ErrorCode.BAD_REQUEST,
                 "expected a text frame carrying JSON, got a binary frame"));
+    }
+
+    private void refuse(Connection connection, String type, ProtocolException error) {
+        events.frameRefused(connection, type, error.code());
+        replies.error(connection, error);
     }
 
     private static ProtocolException asProtocolError(Connection connection, Envelope frame, Throwable failure) {

@@ -25,12 +25,12 @@ public final class Replies {
 
     /** Encodes an envelope once, for any number of recipients. */
     public Frame encode(Envelope envelope) {
-        return Frame.essential(codec.encode(envelope));
+        return Frame.essential(envelope.type(), codec.encode(envelope));
     }
 
     /** Encodes an envelope that may be dropped for a backed-up connection (typing indicators). */
     public Frame encodeEphemeral(Envelope envelope) {
-        return Frame.ephemeral(codec.encode(envelope));
+        return Frame.ephemeral(envelope.type(), codec.encode(envelope));
     }
 
     /** Sends an {@code ack} answering {@code request}, with or without the request's id. */

@@ -5,6 +5,7 @@ import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;
@@ -32,12 +33,16 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WebRtcHandler implements EventHandler, DisconnectListener {
 
+    static final String KIND = "call";
+
     private final Hub calls;
     private final Replies replies;
+    private final GatewayEvents events;
 
-    public WebRtcHandler(Hub calls, Replies replies) {
+    public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events) {
         this.calls = calls;
         this.replies = replies;
+        this.events = events;
     }
 
     @Override
@@ -66,6 +71,9 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
                     "the call in room \"" + room + "\" already has " + joined.userIds().size() + " participants");
         }
         connection.calls().add(room);
+        if (joined.status() == JoinResult.Status.JOINED) {
+            events.joined(connection, KIND, room, joined.firstOfUser());
+        }
         String user = connection.userId();
         if (joined.firstOfUser()) {
             for (String peer : joined.userIds()) {
@@ -94,7 +102,11 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
 
     private void leaveCall(Connection connection, String room) {
         connection.calls().remove(room);
-        if (Boolean.TRUE.equals(calls.leave(room, connection))) {
+        Boolean lastOfUser = calls.leave(room, connection);
+        if (lastOfUser != null) {
+            events.left(connection, KIND, room, lastOfUser);
+        }
+        if (Boolean.TRUE.equals(lastOfUser)) {
             calls.publish(room, Delivery.toAll(replies.encode(
                     Envelope.event(EventType.WEBRTC_PEER_LEFT, room, connection.userId(), Replies.object()))));
         }

@@ -18,6 +18,7 @@ import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.connection.Frame;
 import dev.signalgate.gateway.connection.Outbox;
+import dev.signalgate.gateway.observe.GatewayEvents;
 
 class HubTest {
 
@@ -101,7 +102,7 @@ class HubTest {
     }
 
     private static Frame frame(String text) {
-        return Frame.essential(text.getBytes(StandardCharsets.UTF_8));
+        return Frame.essential("test", text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Connection connection(String user) {
@@ -116,7 +117,8 @@ class HubTest {
         if (capacity == 16) {
             outbox.frames().subscribe();
         }
-        return new Connection(user + "-" + System.nanoTime(), principal, outbox, (connection, code) -> { });
+        return new Connection(user + "-" + System.nanoTime(), principal, outbox, (connection, code) -> { },
+                GatewayEvents.none());
     }
 
 }
