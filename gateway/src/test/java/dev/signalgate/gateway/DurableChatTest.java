@@ -114,6 +114,10 @@ class DurableChatTest {
     void readMarksOnlyMoveForwardAndMembersAreTold() {
         String room = "durable-seen";
         try (TestClient alice = joined("alice", room); TestClient bob = joined("bob", room)) {
+            for (int i = 0; i < 5; i++) {
+                send(bob, room, "s-" + i, "m" + i);
+            }
+            alice.collect("chat:confirmed", 5);
             JsonNode ack = alice.request(Frames.of("chat:mark_seen", room).id("m1").data("seq", 5).build());
             assertThat(ack.path("seq").asLong()).isEqualTo(5);
             JsonNode seen = bob.awaitType("chat:seen");
@@ -122,7 +126,20 @@ class DurableChatTest {
 
             JsonNode stale = alice.request(Frames.of("chat:mark_seen", room).id("m2").data("seq", 3).build());
             assertThat(stale.path("seq").asLong()).isEqualTo(5);
-            assertThat(ChatRoomTest.types(bob.drain(java.time.Duration.ofMillis(300)))).doesNotContain("chat:seen");
+            assertThat(bob.awaitType("chat:seen").path("data").path("seq").asLong()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aReadMarkBeyondTheLastMessageIsRefused() {
+        String room = "durable-seen-future";
+        try (TestClient alice = joined("alice", room)) {
+            send(alice, room, "f-1", "only one");
+            alice.awaitType("chat:confirmed");
+            alice.send(Frames.of("chat:mark_seen", room).id("m").data("seq", 1_000_000).build());
+            JsonNode error = alice.reply("m");
+            assertThat(error.path("data").path("code").asString()).isEqualTo("bad_request");
+            assertThat(error.path("data").path("message").asString()).contains("at most 1");
         }
     }
 

@@ -78,7 +78,7 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
             case CHAT_TYPING, CHAT_STOP_TYPING -> run(() -> typing(connection, frame));
             case CHAT_MARK_SEEN -> {
                 requireMember(connection, frame.room());
-                yield receipts.markSeen(connection, frame);
+                yield receipts.markSeen(connection, frame, store);
             }
             case CHAT_HISTORY -> {
                 RoomAuthorization.requireAccess(connection.principal(), frame.room());
@@ -93,13 +93,10 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         String room = frame.room();
         RoomAuthorization.requireAccess(connection.principal(), room);
         Long since = JoinRoom.from(frame.data()).since();
-        JoinResult joined = rooms.join(room, connection);
+        JoinResult joined = rooms.join(room, connection, since != null);
         connection.rooms().add(room);
         if (joined.status() == JoinResult.Status.JOINED) {
             events.joined(connection, KIND, room, joined.firstOfUser());
-        }
-        if (since != null) {
-            joined.feed().hold();
         }
         if (joined.firstOfUser()) {
             ObjectNode data = Replies.object().put("userId", connection.userId());
@@ -112,6 +109,7 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         return Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout)
                 .doOnNext(state -> withStoreState(ack, state))
                 .onErrorResume(failure -> {
+                    ack.putNull("lastSeq");
                     ack.put("store", "unavailable");
                     return Mono.empty();
                 })

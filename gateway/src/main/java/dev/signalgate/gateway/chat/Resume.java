@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.chat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.Replies;
@@ -41,31 +42,35 @@ final class Resume {
 
     /** Replays after {@code since}, then releases the feed; completes when live traffic flows again. */
     Mono<Void> replay(Connection connection, String room, long since, MemberFeed feed) {
-        return replayPages(connection, room, since)
+        AtomicLong replayed = new AtomicLong(since);
+        return replayPages(connection, room, since, replayed)
                 .onErrorResume(failure -> {
                     var error = Replies.object()
                             .put("code", ErrorCode.UNAVAILABLE.wireName())
                             .put("message", "resume interrupted: the message store is unavailable; join again"
                                     + " with since to catch up");
                     connection.send(replies.encode(new Envelope("error", null, room, null, null, null, error)));
-                    return Mono.just(since);
+                    // Whatever the partial replay sent must not come again from the held live traffic.
+                    return Mono.just(replayed.get());
                 })
                 .doOnNext(feed::release)
                 .then();
     }
 
-    private Mono<Long> replayPages(Connection connection, String room, long after) {
+    private Mono<Long> replayPages(Connection connection, String room, long after, AtomicLong replayed) {
         return store.after(room, after, PAGE).collectList().timeout(timeout).flatMap(page -> {
             long last = after;
             for (StoredMessage message : page) {
                 connection.send(replies.encode(storedMessages.confirmed(message)));
                 last = message.seq();
+                replayed.set(last);
             }
             if (page.size() < PAGE) {
                 return Mono.just(last);
             }
             long next = last;
-            return connection.outbox().awaitBelow(lowWater).then(Mono.defer(() -> replayPages(connection, room, next)));
+            return connection.outbox().awaitBelow(lowWater)
+                    .then(Mono.defer(() -> replayPages(connection, room, next, replayed)));
         });
     }
 }

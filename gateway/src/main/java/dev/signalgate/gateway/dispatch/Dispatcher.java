@@ -19,6 +19,12 @@ import reactor.core.publisher.Mono;
 /**
  * Decodes each client frame once, at the edge, and routes it by type prefix to its {@link EventHandler}.
  *
+ * <p>Handlers do everything that ordering depends on (membership, relays, acks of relays) synchronously, when
+ * their {@code Mono} is subscribed; only store and key look-ups continue asynchronously. The dispatcher
+ * subscribes each handler at once and lets that tail run on its own, so that a slow store never holds up a
+ * connection's next frames (a WebRTC signal behind a history query, say), while the frames' synchronous effects
+ * still happen in arrival order.
+ *
  * <p>Every frame ends in exactly one of: the handler's own answer, or one error frame. A frame that cannot be
  * decoded gets {@code bad_request} and the connection stays open; an unexpected failure inside a handler gets
  * {@code internal} and is logged with the connection and type, never with the frame's content.
@@ -45,6 +51,11 @@ public final class Dispatcher {
 
     /** Handles one text frame; completes when the connection's next frame may be handled. */
     public Mono<Void> dispatch(Connection connection, String text) {
+        handle(connection, text).subscribe();
+        return Mono.empty();
+    }
+
+    private Mono<Void> handle(Connection connection, String text) {
         Envelope frame;
         try {
             frame = codec.decode(text);

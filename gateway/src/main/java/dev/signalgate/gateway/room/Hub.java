@@ -39,10 +39,18 @@ public final class Hub {
 
     /** Adds the connection to the room, creating the room if needed. */
     public JoinResult join(String roomId, Connection connection) {
+        return join(roomId, connection, false);
+    }
+
+    /**
+     * Adds the connection to the room; with {@code holdForReplay}, its feed holds live deliveries from the very
+     * first one until {@link MemberFeed#release} (resume with {@code since}).
+     */
+    public JoinResult join(String roomId, Connection connection, boolean holdForReplay) {
         JoinResult[] result = new JoinResult[1];
         rooms.compute(roomId, (id, room) -> {
             Room target = room == null ? new Room(id, capacity, holdLimit) : room;
-            result[0] = target.add(connection);
+            result[0] = target.add(connection, holdForReplay);
             return target.isEmpty() ? null : target;
         });
         return result[0];

@@ -36,9 +36,12 @@ public final class Room {
         return id;
     }
 
-    synchronized JoinResult add(Connection connection) {
+    synchronized JoinResult add(Connection connection, boolean holdForReplay) {
         Member existing = members.get(connection);
         if (existing != null) {
+            if (holdForReplay) {
+                existing.feed().hold();
+            }
             return new JoinResult(JoinResult.Status.ALREADY_MEMBER, false, userIds(), existing.feed());
         }
         String user = connection.userId();
@@ -47,6 +50,10 @@ public final class Room {
             return new JoinResult(JoinResult.Status.FULL, false, userIds(), null);
         }
         MemberFeed feed = new MemberFeed(connection, holdLimit);
+        if (holdForReplay) {
+            // Before subscribing: nothing published from now on may slip past the replay.
+            feed.hold();
+        }
         members.put(connection, new Member(feed, fanOut.subscribe(feed)));
         connectionsByUser.merge(user, 1, Integer::sum);
         return new JoinResult(JoinResult.Status.JOINED, firstOfUser, userIds(), feed);
