@@ -156,6 +156,20 @@ class HandshakeTest {
         assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
+    @Test
+    void theDemoPageAndTheJsAdapterAreServed() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> demo = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/demo/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(demo.statusCode()).isEqualTo(200);
+        assertThat(demo.body()).contains("<html");
+        HttpResponse<String> adapter = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/client/gateway-client.js")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(adapter.statusCode()).isEqualTo(200);
+        assertThat(adapter.body()).contains("export");
+    }
+
     private void assertRefused(String token, int status) {
         assertThatThrownBy(() -> TestClient.connect(port, token))
                 .isInstanceOfSatisfying(TestClient.HandshakeRefused.class,

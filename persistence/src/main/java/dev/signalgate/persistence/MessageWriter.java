@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,6 +84,27 @@ public final class MessageWriter {
     private final FluxSink<PendingWrite> queue;
     private final Disposable pipeline;
     private volatile boolean closed;
+    private volatile BatchListener listener = BatchListener.NONE;
+
+    /**
+     * Told how each batch write went, for metrics. Called on the writer's thread once per batch, before the
+     * next batch is written: keep it quick; it must not block and should not throw (a throw is logged and
+     * ignored). Never given message contents.
+     */
+    public interface BatchListener {
+
+        /** Listens to nothing. */
+        BatchListener NONE = new BatchListener() {
+        };
+
+        /** A batch of {@code size} submissions was stored, in {@code took}. */
+        default void batchWritten(int size, Duration took) {
+        }
+
+        /** A batch of {@code size} submissions failed (they all fail with {@link StoreUnavailableException}). */
+        default void batchFailed(int size, Throwable error) {
+        }
+    }
 
     /** A writer with {@link WriterSettings#defaults()}. */
     public MessageWriter(MessageStore store) {
@@ -119,6 +141,11 @@ public final class MessageWriter {
     public Mono<StoredMessage> submit(NewMessage message) {
         Objects.requireNonNull(message, "message");
         return Mono.defer(() -> enqueue(message));
+    }
+
+    /** Sets the one listener told of batch writes; {@code null} removes it. */
+    public void setBatchListener(@Nullable BatchListener listener) {
+        this.listener = listener == null ? BatchListener.NONE : listener;
     }
 
     /** Submissions queued or being written, for metrics. */
@@ -187,9 +214,14 @@ public final class MessageWriter {
                 return Mono.empty();
             }
             List<NewMessage> messages = live.stream().map(PendingWrite::message).toList();
+            long started = System.nanoTime();
             return Mono.defer(() -> store.appendAll(messages).collectList())
                     .timeout(settings.writeTimeout(), timers)
-                    .doOnNext(stored -> settleInOrder(live, stored))
+                    .doOnNext(stored -> {
+                        settleInOrder(live, stored);
+                        tellListener(l -> l.batchWritten(live.size(),
+                                Duration.ofNanos(System.nanoTime() - started)));
+                    })
                     .onErrorResume(error -> {
                         failBatch(live, error);
                         return Mono.empty();
@@ -215,6 +247,15 @@ public final class MessageWriter {
         StoreUnavailableException failure = new StoreUnavailableException(reason + "; outcome unknown, retry with the same tempId", error);
         for (PendingWrite write : live) {
             write.fail(failure);
+        }
+        tellListener(l -> l.batchFailed(live.size(), error));
+    }
+
+    private void tellListener(Consumer<BatchListener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("batch listener failed: {}", e.toString());
         }
     }
 

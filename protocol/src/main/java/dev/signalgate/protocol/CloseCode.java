@@ -17,8 +17,8 @@ public enum CloseCode {
     TOO_BIG(1009, "frame too large", false),
     /** An internal error ended the connection. */
     INTERNAL_ERROR(1011, "internal error", true),
-    /** The client sent frames faster than the rate limit for too long. */
-    RATE_LIMIT_EXCEEDED(4029, "rate limit exceeded", false),
+    /** The client sent frames faster than the rate limit for too long: reconnect, after a longer backoff. */
+    RATE_LIMIT_EXCEEDED(4029, "rate limit exceeded", true),
     /** The user already holds the maximum number of connections. */
     TOO_MANY_CONNECTIONS(4009, "too many connections", false),
     /** No valid frame arrived within the first-frame deadline, or no pong within the ping timeout. */

@@ -37,7 +37,27 @@ public enum EventType {
     WEBRTC_ANSWER(Namespace.WEBRTC, "answer", Direction.BOTH),
     WEBRTC_ICE_CANDIDATE(Namespace.WEBRTC, "ice_candidate", Direction.BOTH),
     WEBRTC_PEER_JOINED(Namespace.WEBRTC, "peer_joined", Direction.SERVER_TO_CLIENT),
-    WEBRTC_PEER_LEFT(Namespace.WEBRTC, "peer_left", Direction.SERVER_TO_CLIENT);
+    WEBRTC_PEER_LEFT(Namespace.WEBRTC, "peer_left", Direction.SERVER_TO_CLIENT),
+    /** An admitter lets a waiting user into the call; data {@code {"userId"}}. */
+    WEBRTC_ADMIT(Namespace.WEBRTC, "admit", Direction.CLIENT_TO_SERVER),
+    /** An admitter turns a waiting user away; data {@code {"userId"}}. */
+    WEBRTC_DECLINE(Namespace.WEBRTC, "decline", Direction.CLIENT_TO_SERVER),
+    /** Fresh ICE servers (TURN credentials) for a connection in a call; data {@code {"iceServers"}}. */
+    WEBRTC_ICE_SERVERS(Namespace.WEBRTC, "ice_servers", Direction.SERVER_TO_CLIENT),
+    /** To a joiner of a call that needs admission: it waits until an admitter answers. */
+    WEBRTC_WAITING(Namespace.WEBRTC, "waiting", Direction.SERVER_TO_CLIENT),
+    /** To the admitters in a call: a user waits to be admitted; data {@code {"userId","name"?,"role"?}}. */
+    WEBRTC_ADMISSION_REQUESTED(Namespace.WEBRTC, "admission_requested", Direction.SERVER_TO_CLIENT),
+    /** To the admitters in a call: a request ended without their answer; data {@code {"userId","reason"}}. */
+    WEBRTC_ADMISSION_CANCELLED(Namespace.WEBRTC, "admission_cancelled", Direction.SERVER_TO_CLIENT),
+    /** To a waiting user let in: data as a join ack's ({@code room, peers, roles, iceServers?}). */
+    WEBRTC_ADMITTED(Namespace.WEBRTC, "admitted", Direction.SERVER_TO_CLIENT),
+    /** To a waiting user turned away. */
+    WEBRTC_DECLINED(Namespace.WEBRTC, "declined", Direction.SERVER_TO_CLIENT),
+    /** A peer's connection dropped; its place is kept for the reconnect grace. */
+    WEBRTC_PEER_RECONNECTING(Namespace.WEBRTC, "peer_reconnecting", Direction.SERVER_TO_CLIENT),
+    /** A reconnecting peer is back within the grace; data {@code {"role"}} as in {@code peer_joined}. */
+    WEBRTC_PEER_RESUMED(Namespace.WEBRTC, "peer_resumed", Direction.SERVER_TO_CLIENT);
 
     private static final Map<String, EventType> BY_WIRE_NAME = new HashMap<>();
 

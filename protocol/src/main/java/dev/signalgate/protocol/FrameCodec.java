@@ -43,8 +43,11 @@ public final class FrameCodec {
                 .streamReadConstraints(constraints)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        // Decimals as BigDecimal: opaque payloads (SDP, E2E metadata) must come out with the value they went in
+        // with, and a double would round 0.1000000000000000055511151231257827 or turn 1e400 into Infinity.
         this.mapper = JsonMapper.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .build();
     }
 

@@ -43,18 +43,35 @@ class EventTypeTest {
         CONTRACT_NAMES.put(EventType.ERROR, "error");
     }
 
+    /** Every type the project adds to the contract, by constant. */
+    private static final Map<EventType, String> EXTENSION_NAMES = new LinkedHashMap<>();
+
+    static {
+        EXTENSION_NAMES.put(EventType.AUTH_REFRESH, "auth:refresh");
+        EXTENSION_NAMES.put(EventType.WEBRTC_ADMIT, "webrtc:admit");
+        EXTENSION_NAMES.put(EventType.WEBRTC_DECLINE, "webrtc:decline");
+        EXTENSION_NAMES.put(EventType.WEBRTC_ICE_SERVERS, "webrtc:ice_servers");
+        EXTENSION_NAMES.put(EventType.WEBRTC_WAITING, "webrtc:waiting");
+        EXTENSION_NAMES.put(EventType.WEBRTC_ADMISSION_REQUESTED, "webrtc:admission_requested");
+        EXTENSION_NAMES.put(EventType.WEBRTC_ADMISSION_CANCELLED, "webrtc:admission_cancelled");
+        EXTENSION_NAMES.put(EventType.WEBRTC_ADMITTED, "webrtc:admitted");
+        EXTENSION_NAMES.put(EventType.WEBRTC_DECLINED, "webrtc:declined");
+        EXTENSION_NAMES.put(EventType.WEBRTC_PEER_RECONNECTING, "webrtc:peer_reconnecting");
+        EXTENSION_NAMES.put(EventType.WEBRTC_PEER_RESUMED, "webrtc:peer_resumed");
+    }
+
     @Test
     void wireNamesMatchTheContractExactly() {
         CONTRACT_NAMES.forEach((type, wireName) -> assertThat(type.wireName()).as(type.name()).isEqualTo(wireName));
     }
 
     @Test
-    void theOnlyTypeBeyondTheContractIsTheTokenRefresh() {
+    void theTypesBeyondTheContractAreTheDocumentedExtensions() {
         Set<EventType> extra = Arrays.stream(EventType.values())
                 .filter(type -> !CONTRACT_NAMES.containsKey(type))
                 .collect(Collectors.toSet());
-        assertThat(extra).containsExactly(EventType.AUTH_REFRESH);
-        assertThat(EventType.AUTH_REFRESH.wireName()).isEqualTo("auth:refresh");
+        assertThat(extra).containsExactlyInAnyOrderElementsOf(EXTENSION_NAMES.keySet());
+        EXTENSION_NAMES.forEach((type, wireName) -> assertThat(type.wireName()).as(type.name()).isEqualTo(wireName));
     }
 
     @Test
@@ -88,7 +105,8 @@ class EventTypeTest {
                 EventType.CHAT_JOIN_ROOM, EventType.CHAT_LEAVE_ROOM, EventType.CHAT_SEND_MESSAGE,
                 EventType.CHAT_TYPING, EventType.CHAT_STOP_TYPING, EventType.CHAT_MARK_SEEN, EventType.CHAT_HISTORY,
                 EventType.WEBRTC_JOIN_ROOM, EventType.WEBRTC_LEAVE_ROOM, EventType.WEBRTC_OFFER,
-                EventType.WEBRTC_ANSWER, EventType.WEBRTC_ICE_CANDIDATE, EventType.AUTH_REFRESH);
+                EventType.WEBRTC_ANSWER, EventType.WEBRTC_ICE_CANDIDATE, EventType.AUTH_REFRESH,
+                EventType.WEBRTC_ADMIT, EventType.WEBRTC_DECLINE);
     }
 
     @Test

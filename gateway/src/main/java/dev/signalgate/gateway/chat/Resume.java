@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The replay half of {@code chat:join_room} with {@code since}: every stored message of the room with a larger
- * {@code seq}, as {@code chat:confirmed} frames in {@code seq} order, then the live traffic that the member's
+ * {@code seq}, in {@code seq} order, as {@code chat:confirmed} frames (persisted backend events in their own
+ * shape, see {@link StoredMessages#replayed}), then the live traffic that the member's
  * {@link MemberFeed} held back meanwhile, without the messages the replay already sent. No gap (the feed held
  * everything live from the moment of the join), no duplicate (the feed skips {@code seq} up to the replay's
  * last).
@@ -61,7 +62,7 @@ final class Resume {
         return store.after(room, after, PAGE).collectList().timeout(timeout).flatMap(page -> {
             long last = after;
             for (StoredMessage message : page) {
-                connection.send(replies.encode(storedMessages.confirmed(message)));
+                connection.send(replies.encode(storedMessages.replayed(message)));
                 last = message.seq();
                 replayed.set(last);
             }

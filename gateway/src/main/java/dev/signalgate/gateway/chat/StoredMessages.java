@@ -44,10 +44,24 @@ public final class StoredMessages {
         return data;
     }
 
-    /** The {@code chat:confirmed} envelope of a stored message. */
+    /** The {@code chat:confirmed} envelope of a stored chat message. */
     public Envelope confirmed(StoredMessage message) {
         return Envelope.sequenced(EventType.CHAT_CONFIRMED, message.room(), message.from(), message.seq(),
                 confirmedData(message));
+    }
+
+    /**
+     * A stored message as a resuming client gets it: a chat message as {@code chat:confirmed}; a persisted backend
+     * event in the same shape live members got it, its own type with {@code seq} and its {@code data}, so one
+     * client handler serves both.
+     */
+    public Envelope replayed(StoredMessage message) {
+        if (NewMessage.CHAT.equals(message.type())) {
+            return confirmed(message);
+        }
+        JsonNode data = message.metaJson() == null ? Replies.object() : parse(message.metaJson());
+        return new Envelope(message.type(), null, message.room(), null, message.from(), message.seq(),
+                data.isObject() ? (ObjectNode) data : Replies.object());
     }
 
     /** A history entry: the confirmed data plus {@code seq} and {@code from}. */

@@ -18,7 +18,9 @@ import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.control.ControlHandler;
 import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
 import dev.signalgate.gateway.connection.GracefulShutdown;
+import dev.signalgate.gateway.connection.TokenExpiry;
 import dev.signalgate.gateway.connection.SocketCloser;
+import dev.signalgate.gateway.dispatch.ConnectionPolicy;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
 import dev.signalgate.gateway.dispatch.EventHandler;
@@ -26,12 +28,14 @@ import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.observe.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.webrtc.IceServers;
 import dev.signalgate.gateway.webrtc.WebRtcHandler;
 import dev.signalgate.persistence.MessageStore;
 import dev.signalgate.persistence.MessageWriter;
 import dev.signalgate.persistence.ReadMarkStore;
 import dev.signalgate.protocol.FrameCodec;
 import dev.signalgate.protocol.FrameLimits;
+import reactor.core.scheduler.Schedulers;
 
 /** The core: codec, rooms, calls, handlers and the connection endpoint. */
 @Configuration(proxyBeanMethods = false)
@@ -101,18 +105,27 @@ class GatewayConfiguration {
     }
 
     @Bean
-    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies, GatewayEvents events) {
-        return new WebRtcHandler(calls, replies, events);
+    IceServers iceServers(GatewayProperties properties, Clock clock) {
+        return new IceServers(properties.turn(), clock);
     }
 
     @Bean
-    ControlHandler controlHandler(TokenVerifier verifier, Replies replies, GatewayProperties properties) {
-        return new ControlHandler(verifier, replies, properties.jwt().maxTokenLength());
+    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies, GatewayEvents events,
+            GatewayProperties properties, IceServers iceServers) {
+        return new WebRtcHandler(calls, replies, events, properties.call(), iceServers, Schedulers.parallel());
     }
 
     @Bean
-    Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events) {
-        return new Dispatcher(codec, replies, handlers, events);
+    ControlHandler controlHandler(TokenVerifier verifier, Replies replies, TokenExpiry tokenExpiry,
+            GatewayProperties properties) {
+        return new ControlHandler(verifier, replies, tokenExpiry, properties.jwt().maxTokenLength());
+    }
+
+    @Bean
+    Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events,
+            GatewayProperties properties) {
+        return new Dispatcher(codec, replies, handlers,
+                new ConnectionPolicy(properties.limits().maxRoomsPerConnection()), events);
     }
 
     @Bean
@@ -127,10 +140,15 @@ class GatewayConfiguration {
     }
 
     @Bean
+    TokenExpiry tokenExpiry(GatewayProperties properties, Clock clock) {
+        return new TokenExpiry(properties.jwt().clockSkew(), clock);
+    }
+
+    @Bean
     GatewayWebSocketHandler gatewayWebSocketHandler(Dispatcher dispatcher, Replies replies,
             ConnectionRegistry registry, List<DisconnectListener> disconnectListeners, SocketCloser closer,
-            GatewayProperties properties, GatewayEvents events) {
-        return new GatewayWebSocketHandler(dispatcher, replies, registry, disconnectListeners, closer,
-                properties.outbound(), events);
+            TokenExpiry tokenExpiry, GatewayProperties properties, GatewayEvents events) {
+        return new GatewayWebSocketHandler(dispatcher, replies, registry, disconnectListeners, closer, tokenExpiry,
+                properties, events);
     }
 }

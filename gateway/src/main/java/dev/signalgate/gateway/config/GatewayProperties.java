@@ -20,8 +20,10 @@ import org.springframework.util.unit.DataSize;
  * @param limits sizes and counts a connection may not exceed
  * @param outbound the per-connection outbound queue
  * @param call WebRTC call settings
+ * @param turn the ICE servers (STUN, and TURN with per-user credentials) handed to call peers
  * @param store message store settings
  * @param shutdown graceful shutdown settings
+ * @param liveness pings and dead-peer detection
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -32,7 +34,9 @@ public record GatewayProperties(
         @DefaultValue Outbound outbound,
         @DefaultValue Call call,
         @DefaultValue Store store,
-        @DefaultValue Shutdown shutdown) {
+        @DefaultValue Shutdown shutdown,
+        @DefaultValue Liveness liveness,
+        @DefaultValue Turn turn) {
 
     /**
      * @param secret HS256 secret, at least 32 bytes of UTF-8; unset with no JWKS means development mode
@@ -53,12 +57,38 @@ public record GatewayProperties(
     }
 
     /**
+     * What one client may do. The defaults follow Centrifugo, Socket.IO and the OWASP WebSocket cheat sheet: a
+     * 64 KiB frame, a per-connection rate with a burst for call set-up, a few devices per user.
+     *
      * @param maxFrameSize largest inbound WebSocket frame; larger closes the connection with 1009 (default 64 KiB)
      * @param maxBodySize largest chat message body in UTF-8 (default 16 KiB)
      * @param maxNestingDepth deepest JSON nesting of a frame (default 32)
+     * @param ratePerSecond frames a connection may send per second, sustained (default 50)
+     * @param rateBurst frames a connection may send at once above the rate (default 100): a call set-up's burst
+     *     of ICE candidates fits; frames beyond get {@code rate_limited}, and a connection that keeps sending
+     *     past its limit is closed with 4029
+     * @param maxConnectionsPerUser connections one user may hold on this node; the next is closed with 4009
+     *     (default 10)
+     * @param maxRoomsPerConnection chat rooms plus calls one connection may be in (default 64)
+     * @param handshakeTimeout longest a TCP connection may take to complete its upgrade request (default 10 s)
+     * @param firstFrameTimeout longest a new WebSocket may stay silent before its first frame; closed with 4000
+     *     (default 30 s)
      */
     public record Limits(@DefaultValue("64KB") DataSize maxFrameSize, @DefaultValue("16KB") DataSize maxBodySize,
-            @DefaultValue("32") int maxNestingDepth) {
+            @DefaultValue("32") int maxNestingDepth, @DefaultValue("50") int ratePerSecond,
+            @DefaultValue("100") int rateBurst, @DefaultValue("10") int maxConnectionsPerUser,
+            @DefaultValue("64") int maxRoomsPerConnection, @DefaultValue("10s") Duration handshakeTimeout,
+            @DefaultValue("30s") Duration firstFrameTimeout) {
+    }
+
+    /**
+     * Dead-peer detection, in the spirit of Socket.IO's 25 s / 20 s: the gateway pings every connection and
+     * closes one (4000) that sends nothing, not even the pong, within the timeout after a ping.
+     *
+     * @param pingInterval time between pings (default 25 s)
+     * @param pingTimeout how long a ping may go unanswered (default 20 s)
+     */
+    public record Liveness(@DefaultValue("25s") Duration pingInterval, @DefaultValue("20s") Duration pingTimeout) {
     }
 
     /**
@@ -67,15 +97,39 @@ public record GatewayProperties(
      * @param ephemeralThreshold queued frames above which ephemeral frames (typing) are dropped instead of queued
      *     (default 256)
      * @param closeTimeout how long a closing connection may take to drain before its socket is cut (default 5 s)
+     * @param maxUnsentBytes bytes the socket may hold written but not yet sent to the client before the
+     *     connection is closed with 4008, on top of the queue (default 4 MB)
      */
     public record Outbound(@DefaultValue("1024") int queueCapacity, @DefaultValue("256") int ephemeralThreshold,
-            @DefaultValue("5s") Duration closeTimeout) {
+            @DefaultValue("5s") Duration closeTimeout, @DefaultValue("4MB") DataSize maxUnsentBytes) {
     }
 
     /**
      * @param capacity users a WebRTC call admits (default 2: a consultation)
+     * @param reconnectGrace how long a peer whose socket dropped keeps its place in the call before the others
+     *     get {@code webrtc:peer_left} (default 30 s; 0 ends its place at once)
+     * @param admissionRooms room patterns whose calls have a waiting room, in the syntax of the token's
+     *     {@code rooms} claim ({@code consult-*}, an exact id, or {@code *}); empty (the default): none
+     * @param admittingRoles token roles that join such a call directly and admit or decline the others (default
+     *     {@code doctor})
      */
-    public record Call(@DefaultValue("2") int capacity) {
+    public record Call(@DefaultValue("2") int capacity, @DefaultValue("30s") Duration reconnectGrace,
+            @DefaultValue List<String> admissionRooms, @DefaultValue("doctor") List<String> admittingRoles) {
+    }
+
+    /**
+     * ICE servers for call peers, sent in the {@code webrtc:join_room} ack. TURN credentials follow the TURN REST
+     * scheme of coturn's {@code use-auth-secret}: username {@code <expiry epoch seconds>:<userId>}, credential
+     * base64(HMAC-SHA1(secret, username)).
+     *
+     * @param stunUrls STUN server URLs ({@code stun:stun.example.org:3478}); empty (the default): no STUN entry
+     * @param urls TURN server URLs ({@code turn:…}, {@code turns:…}); used only with a secret
+     * @param secret the shared secret configured in the TURN server ({@code static-auth-secret}); unset (the
+     *     default): no TURN entry
+     * @param ttl how long minted credentials are valid (default 1 h); peers in a call get fresh ones at 80 % of it
+     */
+    public record Turn(@DefaultValue List<String> stunUrls, @DefaultValue List<String> urls, String secret,
+            @DefaultValue("1h") Duration ttl) {
     }
 
     /**

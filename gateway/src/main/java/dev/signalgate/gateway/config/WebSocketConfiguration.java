@@ -54,8 +54,14 @@ class WebSocketConfiguration implements WebFluxConfigurer {
         return new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
     }
 
+    /**
+     * Tracks every accepted channel, and gives a TCP connection {@code gateway.limits.handshake-timeout} to send
+     * its request: an idle connection that never completes an upgrade is closed instead of holding a socket.
+     */
     @Bean
     NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels) {
-        return server -> server.doOnConnection(connection -> acceptedChannels.add(connection.channel()));
+        return server -> server
+                .idleTimeout(properties.limits().handshakeTimeout())
+                .doOnConnection(connection -> acceptedChannels.add(connection.channel()));
     }
 }

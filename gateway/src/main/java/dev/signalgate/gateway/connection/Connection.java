@@ -3,10 +3,12 @@ package dev.signalgate.gateway.connection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
+import reactor.core.Disposable;
 
 /**
  * One WebSocket connection of one user: who it is, what it joined, and its {@link Outbox}.
@@ -24,6 +26,12 @@ public final class Connection {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> calls = ConcurrentHashMap.newKeySet();
     private volatile CloseCode closeCode;
+    private volatile long lastInboundNanos = System.nanoTime();
+    private volatile boolean sentFrames;
+    private RateLimiter rateLimiter;
+    private volatile LongSupplier unsentBytes = () -> 0;
+    private volatile long maxUnsentBytes = Long.MAX_VALUE;
+    private Disposable expiryTimer;
 
     /**
      * @param closer closes the socket with a code; called at most once per connection
@@ -72,8 +80,22 @@ public final class Connection {
         return calls;
     }
 
-    /** Queues a frame for this connection; closes it with 4008 if its queue overflows. */
+    /**
+     * Bounds the bytes the socket holds below the outbox: past {@code max}, the connection counts as a slow
+     * consumer just as when its queue overflows.
+     */
+    public void boundUnsentBytes(LongSupplier unsent, long max) {
+        this.unsentBytes = unsent;
+        this.maxUnsentBytes = max;
+    }
+
+    /** Queues a frame for this connection; closes it with 4008 if its queue or its socket is backed up too far. */
     public Outbox.Offer send(Frame frame) {
+        if (unsentBytes.getAsLong() > maxUnsentBytes && !outbox.isClosed()) {
+            events.frameDropped(this, frame, "overflow");
+            close(CloseCode.SLOW_CONSUMER);
+            return Outbox.Offer.OVERFLOW;
+        }
         Outbox.Offer result = outbox.offer(frame);
         switch (result) {
             case QUEUED -> events.frameQueued(this, frame);
@@ -87,6 +109,49 @@ public final class Connection {
             }
         }
         return result;
+    }
+
+    /** Notes that the client sent something (any frame, pongs included): it is alive. */
+    public void touch() {
+        lastInboundNanos = System.nanoTime();
+    }
+
+    /** Notes that the client sent a data frame (not just a pong): it passed the first-frame deadline. */
+    public void markSentFrames() {
+        sentFrames = true;
+    }
+
+    public boolean hasSentFrames() {
+        return sentFrames;
+    }
+
+    /** When the client last sent anything, in {@link System#nanoTime()} terms. */
+    public long lastInboundNanos() {
+        return lastInboundNanos;
+    }
+
+    /** The inbound rate limiter, set once when the connection opens. */
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    public void rateLimiter(RateLimiter limiter) {
+        this.rateLimiter = limiter;
+    }
+
+    /** Replaces the token expiry timer; the old one is cancelled. */
+    public synchronized void replaceExpiryTimer(Disposable timer) {
+        if (expiryTimer != null) {
+            expiryTimer.dispose();
+        }
+        expiryTimer = timer;
+    }
+
+    /** Cancels timers tied to this connection; called once it has ended. */
+    public synchronized void released() {
+        if (expiryTimer != null) {
+            expiryTimer.dispose();
+        }
     }
 
     /** Closes the connection with {@code code}; later calls do nothing. */

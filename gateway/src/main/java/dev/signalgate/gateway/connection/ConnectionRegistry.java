@@ -15,13 +15,17 @@ public final class ConnectionRegistry {
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
 
-    public void register(Connection connection) {
+    /** Registers the connection; answers how many connections its user now has on this node, this one included. */
+    public int register(Connection connection) {
         byId.put(connection.id(), connection);
+        int[] count = new int[1];
         byUser.compute(connection.userId(), (user, set) -> {
             Set<Connection> connections = set == null ? ConcurrentHashMap.newKeySet() : set;
             connections.add(connection);
+            count[0] = connections.size();
             return connections;
         });
+        return count[0];
     }
 
     public void unregister(Connection connection) {

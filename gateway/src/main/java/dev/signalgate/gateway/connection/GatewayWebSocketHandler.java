@@ -1,8 +1,10 @@
 package dev.signalgate.gateway.connection;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +21,18 @@ import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.EventType;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The {@code /ws} endpoint: one long-lived inbound and one long-lived outbound stream per connection.
  *
- * <p>Inbound frames are decoded and dispatched one after the other ({@code concatMap}), which keeps each
- * connection's frames in order. Outbound, the socket's single {@code send} drains the connection's
- * {@link Outbox}; Reactor Netty coalesces flushes per drained batch, so nothing here flushes per frame.
+ * <p>Inbound frames pass the connection's rate limiter and are decoded and dispatched one after the other, which
+ * keeps each connection's frames in order. The first frame must come within the first-frame deadline. Outbound,
+ * the socket's single {@code send} drains the connection's {@link Outbox}, merged with a ping every ping
+ * interval; Reactor Netty coalesces flushes per drained batch, so nothing here flushes per frame. A ping that
+ * the client leaves unanswered (no frame of any kind, pong included, within the ping timeout) closes the
+ * connection with 4000, so dead peers leave their rooms and calls and the others are told.
  *
  * <p>Lifecycle: the client closing (or the network dropping) ends the inbound side, which leaves every room and
  * call and completes the outbox, which ends the outbound side. The gateway closing a connection goes through
@@ -35,25 +41,28 @@ import reactor.core.publisher.Mono;
 public final class GatewayWebSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
+    private static final byte[] PING_PAYLOAD = new byte[0];
 
     private final Dispatcher dispatcher;
     private final Replies replies;
     private final ConnectionRegistry registry;
     private final List<DisconnectListener> disconnectListeners;
     private final SocketCloser closer;
-    private final GatewayProperties.Outbound outboundSettings;
+    private final TokenExpiry tokenExpiry;
+    private final GatewayProperties properties;
     private final GatewayEvents events;
 
     public GatewayWebSocketHandler(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
-            List<DisconnectListener> disconnectListeners, SocketCloser closer,
-            GatewayProperties.Outbound outboundSettings, GatewayEvents events) {
-        this.events = events;
+            List<DisconnectListener> disconnectListeners, SocketCloser closer, TokenExpiry tokenExpiry,
+            GatewayProperties properties, GatewayEvents events) {
         this.dispatcher = dispatcher;
         this.replies = replies;
         this.registry = registry;
         this.disconnectListeners = disconnectListeners;
         this.closer = closer;
-        this.outboundSettings = outboundSettings;
+        this.tokenExpiry = tokenExpiry;
+        this.properties = properties;
+        this.events = events;
     }
 
     @Override
@@ -68,32 +77,47 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession session, UserPrincipal principal) {
+        GatewayProperties.Limits limits = properties.limits();
+        GatewayProperties.Outbound outboundSettings = properties.outbound();
         Outbox outbox = new Outbox(outboundSettings.queueCapacity(), outboundSettings.ephemeralThreshold());
         Connection connection = new Connection(ConnectionIds.next(), principal, outbox,
                 (closing, code) -> close(session, closing, code), events);
-        registry.register(connection);
+        connection.rateLimiter(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
+        Channel channel = closer.channel(session);
+        connection.boundUnsentBytes(() -> SocketCloser.unsentBytes(channel),
+                outboundSettings.maxUnsentBytes().toBytes());
+        int userConnections = registry.register(connection);
         events.connectionOpened(connection);
-        log.debug("connected: connection={} user={}", connection.id(), connection.userId());
-        connection.send(replies.encode(welcome(connection)));
+        if (userConnections > limits.maxConnectionsPerUser()) {
+            log.info("refused: connection={} user={} holds {} connections, limit {}", connection.id(),
+                    connection.userId(), userConnections - 1, limits.maxConnectionsPerUser());
+            connection.close(CloseCode.TOO_MANY_CONNECTIONS);
+        } else {
+            log.debug("connected: connection={} user={}", connection.id(), connection.userId());
+            connection.send(replies.encode(welcome(connection)));
+            tokenExpiry.watch(connection);
+            // A timer beside the inbound stream, not a timeout on it: cancelling the receive makes Reactor Netty
+            // close with an empty status before our 4000 could go out.
+            Mono.delay(limits.firstFrameTimeout()).subscribe(tick -> {
+                if (!connection.hasSentFrames()) {
+                    connection.close(CloseCode.TIMEOUT);
+                }
+            });
+        }
 
-        Mono<Void> outbound = session
-                .send(outbox.frames().map(frame ->
-                        new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json()))))
+        Flux<WebSocketMessage> frames = outbox.frames().map(frame ->
+                new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json())));
+        Mono<Void> outbound = session.send(Flux.merge(frames, pings(session, connection)))
                 .then(Mono.defer(() -> connection.closeCode() == CloseCode.GOING_AWAY
                         ? closer.closeDrained(session, CloseCode.GOING_AWAY)
                         : Mono.empty()));
 
         Mono<Void> inbound = session.receive()
+                .doOnNext(message -> connection.touch())
                 .map(InboundFrame::of)
-                .concatMap(frame -> {
-                    if (frame.text() != null) {
-                        return dispatcher.dispatch(connection, frame.text());
-                    }
-                    if (frame.binary()) {
-                        dispatcher.refuseBinary(connection);
-                    }
-                    return Mono.empty();
-                })
+                .filter(frame -> !frame.control())
+                .doOnNext(frame -> connection.markSentFrames())
+                .concatMap(frame -> receive(connection, frame))
                 .then()
                 .onErrorResume(failure -> {
                     log.debug("inbound ended with {}: connection={}", failure.toString(), connection.id());
@@ -106,6 +130,48 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                 .doFinally(signal -> release(connection));
 
         return Mono.when(inbound, outbound).onErrorResume(failure -> Mono.empty());
+    }
+
+    private Mono<Void> receive(Connection connection, InboundFrame frame) {
+        switch (connection.rateLimiter().acquire(System.nanoTime())) {
+            case LIMITED -> {
+                dispatcher.refuseRateLimited(connection, frame.text());
+                return Mono.empty();
+            }
+            case ABUSIVE -> {
+                connection.close(CloseCode.RATE_LIMIT_EXCEEDED);
+                return Mono.empty();
+            }
+            case ALLOWED -> {
+                // Handled below.
+            }
+        }
+        if (frame.text() == null) {
+            dispatcher.refuseBinary(connection);
+            return Mono.empty();
+        }
+        return dispatcher.dispatch(connection, frame.text());
+    }
+
+    /**
+     * A ping every interval until the outbox completes; each ping arms a check that closes the connection if the
+     * client sent nothing at all since the ping, by the timeout.
+     */
+    private Flux<WebSocketMessage> pings(WebSocketSession session, Connection connection) {
+        GatewayProperties.Liveness liveness = properties.liveness();
+        Duration timeout = liveness.pingTimeout();
+        return Flux.interval(liveness.pingInterval())
+                .takeUntilOther(connection.outbox().completion())
+                .map(tick -> {
+                    long sentAt = System.nanoTime();
+                    Mono.delay(timeout).subscribe(done -> {
+                        if (connection.lastInboundNanos() < sentAt && connection.closeCode() == null) {
+                            log.info("no answer to ping: connection={} user={}", connection.id(), connection.userId());
+                            connection.close(CloseCode.TIMEOUT);
+                        }
+                    });
+                    return session.pingMessage(factory -> factory.wrap(PING_PAYLOAD));
+                });
     }
 
     private static boolean isTooLong(Throwable failure) {
@@ -129,6 +195,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
 
     private void release(Connection connection) {
         registry.unregister(connection);
+        connection.released();
         for (DisconnectListener listener : disconnectListeners) {
             try {
                 listener.disconnected(connection);
@@ -149,14 +216,17 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         return new Envelope(EventType.WELCOME.wireName(), null, null, null, null, null, data);
     }
 
-    /** A received frame reduced to what the dispatcher needs, read before the frame's buffer is released. */
-    private record InboundFrame(String text, boolean binary) {
+    /**
+     * A received frame reduced to what the dispatcher needs, read before the frame's buffer is released: the text
+     * of a text frame, null for a binary one; pings and pongs are control frames that only prove liveness.
+     */
+    private record InboundFrame(String text, boolean control) {
 
         static InboundFrame of(WebSocketMessage message) {
             return switch (message.getType()) {
                 case TEXT -> new InboundFrame(message.getPayloadAsText(), false);
-                case BINARY -> new InboundFrame(null, true);
-                default -> new InboundFrame(null, false);
+                case BINARY -> new InboundFrame(null, false);
+                default -> new InboundFrame(null, true);
             };
         }
     }

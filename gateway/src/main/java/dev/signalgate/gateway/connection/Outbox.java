@@ -40,6 +40,7 @@ public final class Outbox {
     private final int ephemeralThreshold;
     private final AtomicReference<Sinks.Empty<Void>> drainWaiter = new AtomicReference<>();
     private volatile int lowWater = -1;
+    private final Sinks.Empty<Void> completion = Sinks.empty();
     private volatile boolean closed;
 
     public Outbox(int capacity, int ephemeralThreshold) {
@@ -114,7 +115,13 @@ public final class Outbox {
     public void complete() {
         closed = true;
         sink.tryEmitComplete();
+        completion.tryEmitEmpty();
         wakeDrainWaiter();
+    }
+
+    /** Completes when the outbox stops accepting frames. */
+    public Mono<Void> completion() {
+        return completion.asMono();
     }
 
     /** Frames queued and not yet taken by the socket. */

@@ -3,6 +3,7 @@ package dev.signalgate.gateway.connection;
 import java.time.Duration;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -45,12 +46,33 @@ public final class SocketCloser {
     }
 
     private void cut(WebSocketSession session) {
-        if (session instanceof ReactorNettyWebSocketSession netty && session.isOpen()) {
-            Channel channel = channels.find(netty.getChannelId());
-            if (channel != null) {
-                channel.close();
-            }
+        // Not guarded by session.isOpen(): that turns false once our close frame is queued, which is exactly
+        // when a peer that never answers it would keep the socket forever. Closing a closed channel is harmless.
+        Channel channel = channel(session);
+        if (channel != null) {
+            channel.close();
         }
+    }
+
+    /**
+     * The Netty channel under a session, or null when it is gone: used to cut sockets and to read how many bytes
+     * Netty still holds for one.
+     */
+    public Channel channel(WebSocketSession session) {
+        return session instanceof ReactorNettyWebSocketSession netty ? channels.find(netty.getChannelId()) : null;
+    }
+
+    /**
+     * Bytes written to the socket's Netty channel and not yet taken by the kernel: the part of a slow client's
+     * backlog that sits below the outbox. Reactor Netty's send keeps draining the outbox into the channel even
+     * when the channel is no longer writable, so this is where a stuck client's frames pile up.
+     */
+    public static long unsentBytes(Channel channel) {
+        if (channel == null) {
+            return 0;
+        }
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     public static CloseStatus status(CloseCode code) {

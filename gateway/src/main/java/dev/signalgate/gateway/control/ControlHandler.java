@@ -3,6 +3,7 @@ package dev.signalgate.gateway.control;
 import dev.signalgate.gateway.auth.TokenRefusedException;
 import dev.signalgate.gateway.auth.TokenVerifier;
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.connection.TokenExpiry;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.protocol.Envelope;
@@ -21,11 +22,13 @@ public final class ControlHandler implements EventHandler {
 
     private final TokenVerifier verifier;
     private final Replies replies;
+    private final TokenExpiry tokenExpiry;
     private final int maxTokenLength;
 
-    public ControlHandler(TokenVerifier verifier, Replies replies, int maxTokenLength) {
+    public ControlHandler(TokenVerifier verifier, Replies replies, TokenExpiry tokenExpiry, int maxTokenLength) {
         this.verifier = verifier;
         this.replies = replies;
+        this.tokenExpiry = tokenExpiry;
         this.maxTokenLength = maxTokenLength;
     }
 
@@ -46,6 +49,7 @@ public final class ControlHandler implements EventHandler {
                                 "a refreshed token must have the same sub as the connection's");
                     }
                     connection.refreshPrincipal(principal);
+                    tokenExpiry.watch(connection);
                     replies.ack(connection, frame, Replies.object().put("exp", principal.expiresAt().getEpochSecond()));
                 })
                 .then();

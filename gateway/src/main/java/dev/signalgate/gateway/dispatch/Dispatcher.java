@@ -37,8 +37,11 @@ public final class Dispatcher {
     private final Replies replies;
     private final Map<Namespace, EventHandler> handlers = new EnumMap<>(Namespace.class);
     private final GatewayEvents events;
+    private final ConnectionPolicy policy;
 
-    public Dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events) {
+    public Dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, ConnectionPolicy policy,
+            GatewayEvents events) {
+        this.policy = policy;
         this.codec = codec;
         this.replies = replies;
         this.events = events;
@@ -71,7 +74,10 @@ public final class Dispatcher {
                     "type \"" + frame.type() + "\" is not served by this gateway", frame.id()));
             return Mono.empty();
         }
-        return Mono.defer(() -> handler.handle(connection, frame))
+        return Mono.defer(() -> {
+                    policy.check(connection, frame);
+                    return handler.handle(connection, frame);
+                })
                 .onErrorResume(failure -> {
                     refuse(connection, frame.type(), asProtocolError(connection, frame, failure));
                     return Mono.empty();
@@ -83,6 +89,26 @@ public final class Dispatcher {
         events.frameReceived(connection, null);
         refuse(connection, null, new ProtocolException(ErrorCode.BAD_REQUEST,
                 "expected a text frame carrying JSON, got a binary frame"));
+    }
+
+    /**
+     * Answers a frame over the connection's rate with {@code rate_limited}, carrying the frame's id when it has a
+     * readable one, so a client can tell which request to send again later.
+     */
+    public void refuseRateLimited(Connection connection, String text) {
+        String id = null;
+        String type = null;
+        if (text != null) {
+            try {
+                Envelope frame = codec.decode(text);
+                id = frame.id();
+                type = frame.type();
+            } catch (ProtocolException unreadable) {
+                id = unreadable.correlationId();
+            }
+        }
+        refuse(connection, type, new ProtocolException(ErrorCode.RATE_LIMITED,
+                "too many frames: slow down and send this again later", id));
     }
 
     private void refuse(Connection connection, String type, ProtocolException error) {

@@ -1,6 +1,8 @@
 package dev.signalgate.gateway.webrtc;
 
-import dev.signalgate.gateway.auth.RoomAuthorization;
+import java.time.Duration;
+
+import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
@@ -8,41 +10,53 @@ import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
-import dev.signalgate.gateway.room.JoinResult;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
-import dev.signalgate.protocol.EventType;
+import dev.signalgate.protocol.FrameLimits;
 import dev.signalgate.protocol.Namespace;
+import dev.signalgate.protocol.Payloads;
 import dev.signalgate.protocol.ProtocolException;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.node.ObjectNode;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The {@code webrtc:} namespace: the call of a room, with a capacity counted in users (two for a
  * consultation), and the relay of offers, answers and ICE candidates between its peers. Signals are never
- * stored.
+ * stored. Membership (joining, the waiting room, reconnecting peers) is the {@link CallRoster}'s; this class
+ * routes frames and relays signals.
  *
  * <p>Negotiation roles for the perfect-negotiation pattern are fixed per pair of users, whatever the join order
  * and across reconnects: toward a peer, a user is {@code polite} when its user id sorts after the peer's. The
  * join ack's {@code roles} and each {@code peer_joined}'s {@code role} tell the receiver its own role toward that
  * peer, so glare resolves the same way on both sides.
  *
+ * <p>The join ack carries {@code iceServers} (STUN, and TURN with credentials minted for the user, see
+ * {@link IceServers}); peers in a call get fresh ones as {@code webrtc:ice_servers} before they expire.
+ *
  * <p>A signal with {@code to} goes to that user's connections in the call ({@code peer_not_found} if it has
- * none); without {@code to} it goes to every other user in the call, never back to the sender's own devices.
- * Both kinds travel through the call's one sink, so each receiver sees one sender's signals in sending order.
+ * none, also while that user is reconnecting: no connection could receive it); without {@code to} it goes to
+ * every other user in the call, never back to the sender's own devices. Both kinds travel through the call's one
+ * sink, so each receiver sees one sender's signals in sending order. {@code data} is relayed untouched, so an
+ * end-of-candidates ({@code {"candidate":null}} or an empty candidate string) passes like any candidate.
  */
 public final class WebRtcHandler implements EventHandler, DisconnectListener {
 
-    static final String KIND = "call";
-
     private final Hub calls;
     private final Replies replies;
-    private final GatewayEvents events;
+    private final CallRoster roster;
 
-    public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events) {
+    /**
+     * @param settings capacity, reconnect grace and waiting-room rules
+     * @param iceServers what the join ack hands out
+     * @param scheduler runs the reconnect grace timers and the credential refreshes ({@code Schedulers.parallel()})
+     */
+    public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events, GatewayProperties.Call settings,
+            IceServers iceServers, Scheduler scheduler) {
         this.calls = calls;
         this.replies = replies;
-        this.events = events;
+        Duration grace = settings.reconnectGrace() == null ? Duration.ZERO : settings.reconnectGrace();
+        this.roster = new CallRoster(calls, replies, events, settings.capacity(), grace,
+                new AdmissionPolicy(settings.admissionRooms(), settings.admittingRoles()), iceServers, scheduler);
     }
 
     @Override
@@ -53,8 +67,10 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
     @Override
     public Mono<Void> handle(Connection connection, Envelope frame) {
         switch (frame.eventType()) {
-            case WEBRTC_JOIN_ROOM -> join(connection, frame);
-            case WEBRTC_LEAVE_ROOM -> leave(connection, frame);
+            case WEBRTC_JOIN_ROOM -> roster.join(connection, frame);
+            case WEBRTC_LEAVE_ROOM -> roster.leave(connection, frame);
+            case WEBRTC_ADMIT -> roster.admit(connection, frame, targetUser(frame));
+            case WEBRTC_DECLINE -> roster.decline(connection, frame, targetUser(frame));
             case WEBRTC_OFFER, WEBRTC_ANSWER, WEBRTC_ICE_CANDIDATE -> relay(connection, frame);
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE,
                     "type \"" + frame.type() + "\" is not served by this gateway");
@@ -62,84 +78,36 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
         return Mono.empty();
     }
 
-    private void join(Connection connection, Envelope frame) {
-        String room = frame.room();
-        RoomAuthorization.requireAccess(connection.principal(), room);
-        JoinResult joined = calls.join(room, connection);
-        if (!joined.joined()) {
-            throw new ProtocolException(ErrorCode.ROOM_FULL,
-                    "the call in room \"" + room + "\" already has " + joined.userIds().size() + " participants");
-        }
-        connection.calls().add(room);
-        if (joined.status() == JoinResult.Status.JOINED) {
-            events.joined(connection, KIND, room, joined.firstOfUser());
-        }
-        String user = connection.userId();
-        if (joined.firstOfUser()) {
-            for (String peer : joined.userIds()) {
-                if (!peer.equals(user)) {
-                    calls.publish(room, Delivery.toUser(replies.encode(Envelope.event(EventType.WEBRTC_PEER_JOINED,
-                            room, user, Replies.object().put("role", NegotiationRole.of(peer, user)))), peer,
-                            connection));
-                }
-            }
-        }
-        ObjectNode ack = Replies.object().put("room", room);
-        var peers = ack.putArray("peers");
-        ObjectNode roles = ack.putObject("roles");
-        joined.userIds().stream().filter(peer -> !peer.equals(user)).forEach(peer -> {
-            peers.add(peer);
-            roles.put(peer, NegotiationRole.of(user, peer));
-        });
-        replies.ack(connection, frame, ack);
-    }
-
-    private void leave(Connection connection, Envelope frame) {
-        requireInCall(connection, frame.room());
-        leaveCall(connection, frame.room());
-        replies.ack(connection, frame, Replies.object().put("room", frame.room()));
-    }
-
-    private void leaveCall(Connection connection, String room) {
-        connection.calls().remove(room);
-        Boolean lastOfUser = calls.leave(room, connection);
-        if (lastOfUser != null) {
-            events.left(connection, KIND, room, lastOfUser);
-        }
-        if (Boolean.TRUE.equals(lastOfUser)) {
-            calls.publish(room, Delivery.toAll(replies.encode(
-                    Envelope.event(EventType.WEBRTC_PEER_LEFT, room, connection.userId(), Replies.object()))));
-        }
+    private static String targetUser(Envelope frame) {
+        return Payloads.requiredString(frame.data(), "userId", FrameLimits.MAX_USER_ID_LENGTH);
     }
 
     private void relay(Connection connection, Envelope frame) {
         String room = frame.room();
-        requireInCall(connection, room);
+        CallRoster.requireInCall(connection, room);
         var signal = replies.encode(Envelope.event(frame.type(), room, connection.userId(), frame.data()));
         String target = frame.to();
         if (target == null) {
             calls.publish(room, Delivery.toOthersThan(signal, connection.userId()));
         } else {
             if (!calls.hasUser(room, target)) {
-                throw new ProtocolException(ErrorCode.PEER_NOT_FOUND,
-                        "user \"" + target + "\" is not in the call of room \"" + room + "\"");
+                throw new ProtocolException(ErrorCode.PEER_NOT_FOUND, roster.isReconnecting(room, target)
+                        ? "user \"" + target + "\" is reconnecting to the call of room \"" + room
+                                + "\": signal again after webrtc:peer_resumed"
+                        : "user \"" + target + "\" is not in the call of room \"" + room + "\"");
             }
             calls.publish(room, Delivery.toUser(signal, target, connection));
         }
         replies.ackIfAsked(connection, frame);
     }
 
-    private static void requireInCall(Connection connection, String room) {
-        if (!connection.calls().contains(room)) {
-            throw new ProtocolException(ErrorCode.NOT_IN_ROOM,
-                    "join the call of room \"" + room + "\" with webrtc:join_room first");
-        }
-    }
-
     @Override
     public void disconnected(Connection connection) {
-        for (String room : connection.calls()) {
-            leaveCall(connection, room);
-        }
+        roster.disconnected(connection);
+    }
+
+    /** The roster, for tests in this package. */
+    CallRoster roster() {
+        return roster;
     }
 }

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: the gateway against a Socket.IO 4 peer, load driver and servers on this machine's
+# loopback. One command, bounded in time, stops by itself; prints the table and writes it as JSON:
+#
+#   gateway/bench/run.sh
+#
+# Results: gateway/target/bench/results.json (and results.md; server logs in logs/, JFR profiles with
+# BENCH_PROFILE=1). See gateway/BENCHMARKS.md for what each figure means and what limits it.
+#
+# Needs: a JDK 17+ (java, javac, jar, jcmd), Maven (only if gateway/target/gateway.jar is missing), Node.js 18+
+# and npm (the peer is installed from gateway/bench/socketio/package-lock.json on first use).
+#
+# Knobs (environment):
+#   BENCH_ROUNDS=2                  rounds; each runs the gateway, then the peer (alternating)
+#   BENCH_PHASES=density,fanout,latency,persistence
+#   BENCH_TARGETS=gateway,socket.io
+#   BENCH_DENSITY_STEPS=10000,50000 idle connections per density step (capped by the open-file limit)
+#   BENCH_WARMUP_SECONDS=3 BENCH_MEASURE_SECONDS=15
+#   BENCH_PROFILE=0                 1: JFR-record the gateway during fan-out and persistence in round 1
+#   BENCH_BUILD=0                   1: rebuild the jar first (mvn -DskipTests package)
+#   BENCH_TIMEOUT=1800              hard limit for the whole run, seconds
+#   BENCH_OUT=gateway/target/bench  where results, logs and the driver's build go
+#   BENCH_JAVA_OPTS=                more -Dbench.* settings for the driver (see src/bench/java/.../Settings.java),
+#                                   e.g. "-Dbench.fanout.members=200 -Dbench.persistence.rooms=50"
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+gateway="$(dirname "$here")"
+root="$(dirname "$gateway")"
+out="${BENCH_OUT:-$gateway/target/bench}"
+cd "$root"
+
+for tool in java javac jar jcmd node npm; do
+    command -v "$tool" > /dev/null || { echo "run.sh: $tool is not on the PATH" >&2; exit 2; }
+done
+
+if [ ! -f gateway/target/gateway.jar ] || [ "${BENCH_BUILD:-0}" = 1 ]; then
+    echo "building gateway/target/gateway.jar"
+    mvn -B -q -DskipTests package
+fi
+
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+rm -rf "$out/lib" "$out/classes" "$out"/data-*
+mkdir -p "$out/lib" "$out/classes" "$out/logs"
+# A private copy: a rebuild of gateway/target/gateway.jar during the run cannot pull it from under the server.
+cp gateway/target/gateway.jar "$out/gateway.jar"
+
+if [ ! -d "$here/socketio/node_modules/socket.io" ]; then
+    echo "installing the Socket.IO peer (npm ci)"
+    (cd "$here/socketio" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The driver is compiled here, against the Netty jars the gateway itself ships, and nothing else.
+(cd "$out/lib" && jar tf "$out/gateway.jar" | grep '^BOOT-INF/lib/netty-.*\.jar$' | xargs jar xf "$out/gateway.jar" \
+    && mv BOOT-INF/lib/*.jar . && rm -rf BOOT-INF)
+javac --release 17 -nowarn -d "$out/classes" -cp "$out/lib/*" $(find "$gateway/src/bench/java" -name '*.java')
+
+# Tens of thousands of sockets need as many file descriptors, in the driver and in each server.
+hard="$(ulimit -Hn)"
+[ "$hard" = unlimited ] && hard=1048576
+ulimit -n "$hard" || true
+
+cleanup() {
+    if [ -f "$out/logs/server.pid" ]; then
+        kill "$(cat "$out/logs/server.pid")" 2> /dev/null || true
+        rm -f "$out/logs/server.pid"
+    fi
+    rm -rf "$out"/data-*
+}
+trap cleanup EXIT
+
+profile=false
+[ "${BENCH_PROFILE:-0}" = 1 ] && profile=true
+
+timeout --kill-after=30 "${BENCH_TIMEOUT:-1800}" \
+    java -Xms512m -Xmx3g -cp "$out/classes:$out/lib/*" \
+        -Dbench.out="$out" \
+        -Dbench.jar="$out/gateway.jar" \
+        -Dbench.socketio="$here/socketio/server.js" \
+        -Dbench.rounds="${BENCH_ROUNDS:-2}" \
+        -Dbench.phases="${BENCH_PHASES:-density,fanout,latency,persistence}" \
+        -Dbench.targets="${BENCH_TARGETS:-gateway,socket.io}" \
+        -Dbench.density.steps="${BENCH_DENSITY_STEPS:-10000,50000}" \
+        -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
+        -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
+        -Dbench.profile="$profile" \
+        -Dbench.command="gateway/bench/run.sh" \
+        ${BENCH_JAVA_OPTS:-} \
+        dev.signalgate.bench.Bench

@@ -1,0 +1,91 @@
+package dev.signalgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's knobs, from {@code -Dbench.*} system properties ({@code gateway/bench/run.sh} maps its
+ * environment variables onto them). Defaults reproduce the published table.
+ */
+final class Settings {
+
+    final Path out = Path.of(string("bench.out", "gateway/target/bench"));
+    final Path jar = Path.of(string("bench.jar", "gateway/target/gateway.jar"));
+    final Path socketIoServer = Path.of(string("bench.socketio", "gateway/bench/socketio/server.js"));
+    final List<String> targets = List.of(string("bench.targets", "gateway,socket.io").split(","));
+    final List<String> phases = List.of(string("bench.phases", "density,fanout,latency,persistence").split(","));
+    final int rounds = integer("bench.rounds", 2);
+    final int[] densitySteps = Arrays.stream(string("bench.density.steps", "10000,50000").split(","))
+            .mapToInt(step -> Integer.parseInt(step.trim())).toArray();
+    final int densityRoomSize = integer("bench.density.roomSize", 10);
+    final int fanoutMembers = integer("bench.fanout.members", 1000);
+    final int fanoutWindow = integer("bench.fanout.window", 64);
+    final int latencyBigRate = integer("bench.latency.bigRate", 10);
+    final int smallRooms = integer("bench.latency.smallRooms", 100);
+    final int smallRoomSize = integer("bench.latency.smallRoomSize", 10);
+    final int smallIntervalSeconds = integer("bench.latency.smallIntervalSeconds", 10);
+    final int persistenceRooms = integer("bench.persistence.rooms", 100);
+    final int persistenceWindow = integer("bench.persistence.window", 8);
+    final int warmupSeconds = integer("bench.warmupSeconds", 3);
+    final int measureSeconds = integer("bench.measureSeconds", 15);
+    final int settleSeconds = integer("bench.settleSeconds", 2);
+    final int connectConcurrency = integer("bench.connectConcurrency", 200);
+    final int clientThreads = integer("bench.clientThreads", 2);
+    final boolean profile = Boolean.parseBoolean(string("bench.profile", "false"));
+    final String gatewayJvmOptions = string("bench.gatewayJvm", "-Xms1g -Xmx4g -XX:+UseG1GC");
+    final int fileLimit = openFileLimit();
+    /** Connections one process can hold here: the open-file limit less room for everything else. */
+    final int maxConnections = Math.max(100, fileLimit - 1000);
+
+    Map<String, Object> describe() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("rounds", rounds);
+        map.put("targets", targets);
+        map.put("phases", phases);
+        map.put("densitySteps", Arrays.stream(densitySteps).boxed().toList());
+        map.put("densityRoomSize", densityRoomSize);
+        map.put("openFileLimit", fileLimit);
+        map.put("fanoutMembers", fanoutMembers);
+        map.put("fanoutWindow", fanoutWindow);
+        map.put("latencyBigRoomMessagesPerSecond", latencyBigRate);
+        map.put("latencySmallRooms", smallRooms);
+        map.put("latencySmallRoomSize", smallRoomSize);
+        map.put("latencySmallRoomMemberIntervalSeconds", smallIntervalSeconds);
+        map.put("persistenceRooms", persistenceRooms);
+        map.put("persistenceWindowPerSender", persistenceWindow);
+        map.put("warmupSeconds", warmupSeconds);
+        map.put("measureSeconds", measureSeconds);
+        map.put("clientThreads", clientThreads);
+        map.put("gatewayJvmOptions", gatewayJvmOptions);
+        return map;
+    }
+
+    static String string(String name, String fallback) {
+        String value = System.getProperty(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    static int integer(String name, int fallback) {
+        return Integer.parseInt(string(name, Integer.toString(fallback)));
+    }
+
+    /** The soft limit on open files of this process (the servers inherit it), from /proc/self/limits. */
+    private static int openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Integer.MAX_VALUE : Integer.parseInt(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 1024;
+    }
+}

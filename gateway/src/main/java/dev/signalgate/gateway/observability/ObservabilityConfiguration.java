@@ -1,0 +1,43 @@
+package dev.signalgate.gateway.observability;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.persistence.MessageWriter;
+
+/**
+ * Metrics and the audit log. Both observers are picked up by {@code GatewayEvents} with every other
+ * {@code GatewayObserver} bean.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuditProperties.class)
+class ObservabilityConfiguration {
+
+    @Bean
+    GatewayMetrics gatewayMetrics(MeterRegistry registry, ConnectionRegistry connections,
+            @Qualifier("chatRooms") Hub chatRooms, @Qualifier("calls") Hub calls) {
+        return new GatewayMetrics(registry, connections, chatRooms, calls);
+    }
+
+    @Bean
+    StoreMetrics storeMetrics(MeterRegistry registry, MessageWriter writer) {
+        return new StoreMetrics(registry, writer);
+    }
+
+    @Bean
+    AuditLog auditLog(@Qualifier("calls") Hub calls, AuditProperties properties) {
+        return new AuditLog(calls, properties.enabled());
+    }
+
+    @Bean
+    @ConditionalOnProperty("gateway.audit.file")
+    AuditFile auditFile(AuditProperties properties) {
+        return new AuditFile(properties.file(), properties.format());
+    }
+}

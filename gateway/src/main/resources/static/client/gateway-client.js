@@ -1,0 +1,555 @@
+/**
+ * signalgate browser adapter: one WebSocket per user to the gateway, with requests and acks, reconnect with
+ * backoff, resume of chat rooms and calls, and helpers for chat (chat-room.js) and WebRTC calls (call.js).
+ * No dependencies; an ES module for browsers (and Node 20+ with an injected WebSocket).
+ *
+ *   import { connect } from '/client/gateway-client.js';
+ *   const client = connect('/ws', { getToken: async () => (await fetch('/my/token')).text() });
+ *   const chat = client.chat('consult-42');
+ *   chat.on('message', (m) => render(m));
+ *   await chat.join();
+ *   chat.send('Hello doctor');
+ *
+ * The wire contract is the gateway's protocol README; CLIENT.md documents this adapter.
+ */
+import { Emitter } from './emitter.js';
+import { GatewayError } from './errors.js';
+import { CloseCode, DEFAULT_BACKOFF, closePolicy, reconnectDelay } from './reconnect.js';
+import { jwtExpiry } from './jwt.js';
+import { PendingRequests, SendQueue } from './requests.js';
+import { TokenRefresher } from './token-refresh.js';
+import { envelope, requireRoomId, socketUrl } from './wire.js';
+import { ChatRoom } from './chat-room.js';
+import { Call } from './call.js';
+
+export { GatewayError, SERVER_ERROR_CODES, CLIENT_ERROR_CODES } from './errors.js';
+export { CloseCode, DEFAULT_BACKOFF, backoffDelay, closePolicy, reconnectDelay } from './reconnect.js';
+export { SeqTracker } from './seq-tracker.js';
+export { jwtClaims, jwtExpiry } from './jwt.js';
+export { ChatRoom } from './chat-room.js';
+export { Call } from './call.js';
+export { Emitter } from './emitter.js';
+export { socketUrl } from './wire.js';
+
+/** The protocol version this adapter speaks (the `welcome` frame's `protocolVersion`). */
+export const PROTOCOL_VERSION = 1;
+
+/** Defaults of connect()'s options, in milliseconds where they are durations. */
+export const DEFAULT_OPTIONS = Object.freeze({
+  requestTimeout: 10_000,
+  connectTimeout: 10_000,
+  stableAfter: 5_000,
+  refreshMargin: 60_000,
+  backoff: DEFAULT_BACKOFF,
+  typing: Object.freeze({ interval: 3_000, idle: 3_000, expiry: 8_000 }),
+  historyPage: 50,
+  peerLeftGrace: 15_000,
+  offerWait: 4_000,
+  iceServers: Object.freeze([]),
+});
+
+/**
+ * Opens a client. The first connection attempt starts in a microtask, so handlers attached right after this call
+ * see every event.
+ *
+ * @param {string} url the gateway's WebSocket endpoint: `wss://host/ws`, or `/ws` relative to the page
+ * @param {{token: string} | {getToken: () => Promise<string>}} auth a fixed token, or a function called before
+ *     every connection attempt and for refreshes
+ * @param {object} [options] see DEFAULT_OPTIONS and CLIENT.md; `WebSocket`, `timers`, `random` and `now` can be
+ *     injected for tests
+ */
+export function connect(url, auth, options = {}) {
+  return new GatewayClient(url, auth, options);
+}
+
+/** One user's connection to the gateway. Create it with connect(). */
+export class GatewayClient extends Emitter {
+  #url;
+  #auth;
+  #options;
+  #WebSocket;
+  #timers;
+  #random;
+  #now;
+  #link;
+
+  #ws = null;
+  #ready = false;
+  #state = 'connecting';
+  #closed = false;
+  #everOpened = false;
+  #attempt = 0;
+  #openedAt = null;
+  #generation = 0;
+  #serial = 0;
+  #token = null;
+  #reconnectTimer = null;
+  #connectTimer = null;
+  #onlineListener = null;
+
+  #requests;
+  #queue = new SendQueue();
+  #refresher = null;
+  #rooms = new Map();
+  #calls = new Map();
+
+  /** The user id from the `welcome` frame (the token's `sub`), null before the first connection. */
+  userId = null;
+  /** The current connection's id from the `welcome` frame. */
+  connectionId = null;
+
+  constructor(url, auth, options = {}) {
+    super();
+    if (!auth || (typeof auth.token !== 'string' && typeof auth.getToken !== 'function')) {
+      throw new TypeError('connect(url, auth): expected auth to be { token } or { getToken: async () => token }');
+    }
+    this.#url = url;
+    this.#auth = auth;
+    this.#options = {
+      ...DEFAULT_OPTIONS,
+      ...options,
+      backoff: { ...DEFAULT_BACKOFF, ...(options.backoff ?? {}) },
+      typing: { ...DEFAULT_OPTIONS.typing, ...(options.typing ?? {}) },
+    };
+    this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (typeof this.#WebSocket !== 'function') {
+      throw new TypeError('connect(): no WebSocket constructor here; pass options.WebSocket');
+    }
+    const timers = options.timers ?? {};
+    this.#timers = {
+      setTimeout: timers.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
+      clearTimeout: timers.clearTimeout ?? ((id) => globalThis.clearTimeout(id)),
+    };
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now ?? (() => Date.now());
+    this.#requests = new PendingRequests(this.#timers);
+    if (auth.getToken) {
+      this.#refresher = new TokenRefresher({
+        timers: this.#timers,
+        now: this.#now,
+        margin: this.#options.refreshMargin,
+        getToken: () => auth.getToken(),
+        send: (token) => this.request('auth:refresh', null, { token }),
+        onRefreshed: (exp) => this.emit('tokenrefresh', { exp }),
+        onError: (error) => this.emit('error', error),
+      });
+    }
+    this.#link = this.#makeLink();
+    if (options.reconnectWhenOnline !== false && typeof globalThis.addEventListener === 'function') {
+      this.#onlineListener = () => {
+        if (this.#reconnectTimer !== null) {
+          this.reconnect();
+        }
+      };
+      globalThis.addEventListener('online', this.#onlineListener);
+    }
+    queueMicrotask(() => this.#open());
+  }
+
+  /** `connecting` (first attempt), `open`, `reconnecting` (waiting or retrying after a drop), `closed` (for good). */
+  get state() {
+    return this.#state;
+  }
+
+  /** Whether the socket is open and welcomed: frames go out at once. */
+  get isOpen() {
+    return this.#ready;
+  }
+
+  /**
+   * Sends a request with a fresh id and resolves with the `ack`'s data, or rejects with a GatewayError: the
+   * gateway's code from an `error` frame, or `timeout`, `disconnected` (the socket closed after it was sent) or
+   * `closed` (the client is closed).
+   *
+   * While the client is not open the request waits in a queue and goes out, in order, once the connection is
+   * back and rooms and calls are resumed; its timeout counts from this call, so it never waits longer than
+   * `timeout`.
+   *
+   * @param {string} type e.g. `chat:history`
+   * @param {string|null} room
+   * @param {object} [data]
+   * @param {{timeout?: number, to?: string}} [options]
+   */
+  request(type, room, data = {}, { timeout = this.#options.requestTimeout, to } = {}) {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) {
+        reject(new GatewayError('closed', `${type}: the client is closed`));
+        return;
+      }
+      const entry = this.#requests.add((id) => envelope(type, id, room, to, data), timeout, resolve, reject,
+        (expired) => this.#queue.remove(expired));
+      if (this.#ready) {
+        this.#transmit(entry);
+      } else {
+        this.#queue.push(entry);
+      }
+    });
+  }
+
+  /**
+   * Sends a frame without an id (fire and forget: no ack; a refusal arrives as an `error` event). Typing and ICE
+   * candidates go this way. Queued like requests while the client is not open.
+   */
+  send(type, room, data = {}, { to } = {}) {
+    if (this.#closed) {
+      return;
+    }
+    const entry = { id: null, frame: envelope(type, undefined, room, to, data), sent: false };
+    if (this.#ready) {
+      this.#transmit(entry);
+    } else {
+      this.#queue.push(entry);
+    }
+  }
+
+  /** The chat room `room` (the same object on every call); join it with `join()`. */
+  chat(room) {
+    requireRoomId(room);
+    let chat = this.#rooms.get(room);
+    if (!chat) {
+      chat = new ChatRoom(this.#link, room);
+      this.#rooms.set(room, chat);
+    }
+    return chat;
+  }
+
+  /**
+   * Joins the call of `room` and returns it at once; `await call.ready` for the join's outcome. While a call of
+   * that room is active, the same object is returned.
+   *
+   * @param {string} room
+   * @param {{localStream?: MediaStream, iceServers?: RTCIceServer[], RTCPeerConnection?: Function,
+   *     configuration?: RTCConfiguration}} [options]
+   */
+  call(room, options = {}) {
+    requireRoomId(room);
+    const existing = this.#calls.get(room);
+    if (existing) {
+      return existing;
+    }
+    const call = new Call(this.#link, room, options);
+    this.#calls.set(room, call);
+    call._start();
+    return call;
+  }
+
+  /** Reconnects now: skips the backoff wait, or replaces an open socket. */
+  reconnect() {
+    if (this.#closed) {
+      return;
+    }
+    if (this.#reconnectTimer !== null) {
+      this.#timers.clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = null;
+      this.#open();
+      return;
+    }
+    const ws = this.#ws;
+    if (ws) {
+      this.#dropSocket(ws);
+      closeQuietly(ws, CloseCode.NORMAL, 'reconnecting');
+      this.#open();
+    }
+  }
+
+  /** Closes the connection for good: calls end, pending requests and unsent frames fail with `closed`. */
+  close() {
+    if (this.#closed) {
+      return;
+    }
+    const ws = this.#ws;
+    this.#terminate({ code: CloseCode.NORMAL, reason: 'closed by the client' });
+    if (ws) {
+      closeQuietly(ws, CloseCode.NORMAL, 'client closed');
+    }
+  }
+
+  // ---- connection lifecycle ----
+
+  async #open() {
+    if (this.#closed) {
+      return;
+    }
+    const generation = ++this.#generation;
+    this.#setState(this.#everOpened ? 'reconnecting' : 'connecting', { attempt: this.#attempt });
+    let token;
+    try {
+      token = this.#auth.getToken ? await this.#fetchToken() : this.#auth.token;
+      if (typeof token !== 'string' || token === '') {
+        throw new TypeError(`expected a token string, got ${token === '' ? 'an empty string' : typeof token}`);
+      }
+    } catch (error) {
+      if (generation === this.#generation && !this.#closed) {
+        this.emit('error', new GatewayError('unavailable', `getToken failed: ${error?.message ?? error}`));
+        this.#scheduleReconnect('reconnect', { reason: 'getToken failed' });
+      }
+      return;
+    }
+    if (generation !== this.#generation || this.#closed) {
+      return;
+    }
+    if (!this.#auth.getToken) {
+      const exp = jwtExpiry(token);
+      if (exp !== null && exp * 1000 <= this.#now()) {
+        this.#terminate({ code: null, reason: 'the token has expired: pass getToken to connect() for fresh ones' });
+        return;
+      }
+    }
+    let ws;
+    try {
+      ws = new this.#WebSocket(socketUrl(this.#url, token));
+    } catch (error) {
+      this.#terminate({ code: null, reason: `cannot open a WebSocket to ${this.#url}: ${error?.message ?? error}` });
+      return;
+    }
+    this.#ws = ws;
+    this.#token = token;
+    ws.onmessage = (event) => this.#onMessage(ws, event.data);
+    ws.onclose = (event) => this.#onClose(ws, event.code, event.reason);
+    ws.onerror = () => {};
+    this.#connectTimer = this.#timers.setTimeout(() => {
+      this.#connectTimer = null;
+      if (this.#ws === ws && !this.#ready) {
+        closeQuietly(ws, CloseCode.NORMAL, 'connect timeout');
+        this.#onClose(ws, CloseCode.ABNORMAL, 'no welcome within the connect timeout');
+      }
+    }, this.#options.connectTimeout);
+  }
+
+  /** getToken(), bounded by the connect timeout so that a hanging token service cannot stall reconnecting. */
+  #fetchToken() {
+    return new Promise((resolve, reject) => {
+      const timer = this.#timers.setTimeout(
+        () => reject(new Error(`no token within ${this.#options.connectTimeout} ms`)), this.#options.connectTimeout);
+      Promise.resolve()
+        .then(() => this.#auth.getToken())
+        .then(resolve, reject)
+        .finally(() => this.#timers.clearTimeout(timer));
+    });
+  }
+
+  #onWelcome(frame) {
+    this.#clearTimer('connect');
+    this.userId = typeof frame.data.userId === 'string' ? frame.data.userId : this.userId;
+    this.connectionId = frame.data.connectionId ?? null;
+    const resumed = this.#everOpened;
+    this.#everOpened = true;
+    this.#ready = true;
+    this.#openedAt = this.#now();
+    this.#serial += 1;
+    // Rooms and calls first, so that queued frames find them joined (the gateway handles frames in order).
+    for (const chat of this.#rooms.values()) {
+      chat._connected();
+    }
+    for (const call of this.#calls.values()) {
+      call._connected();
+    }
+    for (const entry of this.#queue.drain()) {
+      this.#transmit(entry);
+    }
+    this.#refresher?.start(this.#token);
+    this.emit('welcome', frame);
+    if (this.#ready) {
+      this.#setState('open', { resumed, userId: this.userId, connectionId: this.connectionId });
+    }
+  }
+
+  #onClose(ws, code, reason) {
+    if (ws !== this.#ws) {
+      return;
+    }
+    const openedAt = this.#openedAt;
+    this.#dropSocket(ws);
+    if (this.#closed) {
+      return;
+    }
+    // Backoff starts over only after a connection that held: one the gateway drops at once keeps backing off.
+    if (openedAt !== null && this.#now() - openedAt >= this.#options.stableAfter) {
+      this.#attempt = 0;
+    }
+    let policy = closePolicy(code);
+    if (policy === 'fresh-token') {
+      policy = this.#auth.getToken ? 'reconnect' : 'stop';
+    }
+    if (policy === 'stop') {
+      this.#terminate({ code, reason: reason || 'closed by the gateway' });
+    } else {
+      this.#scheduleReconnect(policy, { code, reason });
+    }
+  }
+
+  /** Forgets the socket: fails what was sent on it, tells rooms and calls. */
+  #dropSocket(ws, reason = 'disconnected') {
+    ws.onmessage = null;
+    ws.onclose = null;
+    ws.onerror = null;
+    this.#ws = null;
+    this.#ready = false;
+    this.#openedAt = null;
+    this.#clearTimer('connect');
+    this.#refresher?.stop();
+    this.#requests.failSent((entry) => (reason === 'closed'
+      ? new GatewayError('closed', `${entry.frame.type}: the client is closed`)
+      : new GatewayError('disconnected', `${entry.frame.type}: the connection closed before the answer`)));
+    for (const chat of this.#rooms.values()) {
+      chat._disconnected();
+    }
+    for (const call of this.#calls.values()) {
+      call._disconnected();
+    }
+  }
+
+  #scheduleReconnect(policy, detail) {
+    const delay = reconnectDelay(policy, this.#attempt, this.#options.backoff, this.#random);
+    const attempt = this.#attempt;
+    this.#attempt += 1;
+    this.#setState('reconnecting', { ...detail, attempt, delay });
+    this.#reconnectTimer = this.#timers.setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#open();
+    }, delay);
+  }
+
+  #terminate(detail) {
+    this.#closed = true;
+    this.#generation += 1;
+    if (this.#ws) {
+      this.#dropSocket(this.#ws, 'closed');
+    }
+    this.#ready = false;
+    this.#clearTimer('reconnect');
+    this.#clearTimer('connect');
+    this.#refresher?.stop();
+    if (this.#onlineListener && typeof globalThis.removeEventListener === 'function') {
+      globalThis.removeEventListener('online', this.#onlineListener);
+    }
+    this.#requests.failAll((entry) => new GatewayError('closed',
+      `${entry.frame.type}: the client is closed (${detail.reason})`));
+    this.#queue.clear();
+    for (const call of [...this.#calls.values()]) {
+      call._destroy();
+    }
+    this.#calls.clear();
+    for (const chat of this.#rooms.values()) {
+      chat._closed();
+    }
+    this.#setState('closed', detail);
+  }
+
+  #setState(state, detail = {}) {
+    this.#state = state;
+    this.emit('state', state, detail);
+  }
+
+  // ---- frames ----
+
+  #transmit(entry) {
+    try {
+      this.#ws.send(JSON.stringify(entry.frame));
+      entry.sent = true;
+    } catch (error) {
+      if (entry.id !== null) {
+        this.#requests.settle(entry.id);
+        entry.reject(new GatewayError('disconnected', `${entry.frame.type}: ${error?.message ?? error}`));
+      }
+    }
+  }
+
+  #onMessage(ws, text) {
+    if (ws !== this.#ws) {
+      return;
+    }
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      this.emit('error', new GatewayError('bad_request', 'the gateway sent a frame that is not JSON'));
+      return;
+    }
+    if (frame === null || typeof frame !== 'object' || typeof frame.type !== 'string') {
+      return;
+    }
+    if (frame.data === null || typeof frame.data !== 'object') {
+      frame.data = {};
+    }
+    switch (frame.type) {
+      case 'welcome':
+        this.#onWelcome(frame);
+        return;
+      case 'ack': {
+        const entry = this.#requests.settle(frame.id);
+        entry?.resolve(frame.data);
+        return;
+      }
+      case 'error': {
+        const entry = typeof frame.id === 'string' ? this.#requests.settle(frame.id) : null;
+        if (entry) {
+          entry.reject(GatewayError.fromFrame(frame));
+          return;
+        }
+        if (typeof frame.room === 'string') {
+          this.#rooms.get(frame.room)?._handle(frame);
+        }
+        this.emit('error', GatewayError.fromFrame(frame));
+        return;
+      }
+      default:
+        if (typeof frame.room === 'string') {
+          if (frame.type.startsWith('webrtc:')) {
+            this.#calls.get(frame.room)?._handle(frame);
+          } else {
+            this.#rooms.get(frame.room)?._handle(frame);
+          }
+        }
+        this.emit(frame.type, frame);
+    }
+  }
+
+  #clearTimer(which) {
+    const id = which === 'connect' ? this.#connectTimer : this.#reconnectTimer;
+    if (id !== null) {
+      this.#timers.clearTimeout(id);
+    }
+    if (which === 'connect') {
+      this.#connectTimer = null;
+    } else {
+      this.#reconnectTimer = null;
+    }
+  }
+
+  /** What rooms and calls may use of the client. */
+  #makeLink() {
+    const client = this;
+    return {
+      request: (type, room, data, options) => client.request(type, room, data, options),
+      send: (type, room, data, options) => client.send(type, room, data, options),
+      forgetCall: (call) => {
+        if (client.#calls.get(call.room) === call) {
+          client.#calls.delete(call.room);
+        }
+      },
+      get userId() {
+        return client.userId;
+      },
+      get isOpen() {
+        return client.#ready;
+      },
+      /** Increases with every welcomed connection. */
+      get serial() {
+        return client.#serial;
+      },
+      options: this.#options,
+      timers: this.#timers,
+      random: this.#random,
+      now: this.#now,
+    };
+  }
+}
+
+function closeQuietly(ws, code, reason) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closing
+  }
+}

@@ -1,0 +1,209 @@
+package dev.signalgate.gateway.browser;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo page ({@code /demo/}) as the tests use it: through its form, buttons and rendered state, the way a
+ * person would, plus a few reads of the adapter's state through {@code window.signalgateDemo}.
+ */
+final class DemoPage {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Browser browser;
+    private final WebDriver driver;
+
+    DemoPage(Browser browser) {
+        this.browser = browser;
+        this.driver = browser.driver();
+    }
+
+    Browser browser() {
+        return browser;
+    }
+
+    /** Opens the demo and waits until it has found the gateway in development mode. */
+    DemoPage open(URI gateway) {
+        // The gateway serves static files by exact path: /demo/ itself has no index mapping (yet).
+        driver.get(gateway.resolve("/demo/index.html").toString());
+        await("the demo to detect development mode", WAIT,
+                d -> d.findElement(By.id("mode-hint")).getText().startsWith("Development mode"));
+        return this;
+    }
+
+    /** Fills the form and enters the room; waits until the chat is joined. */
+    DemoPage enter(String name, String role, String room) {
+        WebElement nameField = driver.findElement(By.id("name"));
+        nameField.clear();
+        nameField.sendKeys(name);
+        driver.findElement(By.id("role-" + role)).click();
+        WebElement roomField = driver.findElement(By.id("room"));
+        roomField.clear();
+        roomField.sendKeys(room);
+        driver.findElement(By.id("enter")).click();
+        await("the room view", WAIT, d -> d.findElement(By.id("room-view")).isDisplayed());
+        awaitConnection("open", WAIT);
+        return this;
+    }
+
+    String userId() {
+        return (String) browser.script("return window.signalgateDemo.client.userId");
+    }
+
+    // ---- connection ----
+
+    String connectionState() {
+        return driver.findElement(By.id("conn-state")).getAttribute("data-state");
+    }
+
+    void awaitConnection(String state, Duration timeout) {
+        await("connection state " + state, timeout, d -> state.equals(connectionState()));
+    }
+
+    void awaitDisconnected(Duration timeout) {
+        await("the page to notice the connection loss", timeout, d -> !"open".equals(connectionState()));
+    }
+
+    // ---- chat ----
+
+    /** Types a message and sends it. */
+    void send(String body) {
+        type(body);
+        submit();
+    }
+
+    /** Sends what is in the message field. */
+    void submit() {
+        driver.findElement(By.id("send")).click();
+    }
+
+    /** Types into the message field without sending. */
+    void type(String text) {
+        driver.findElement(By.id("message-input")).sendKeys(text);
+    }
+
+    /** Empties the message field the way a user would (each deletion fires an input event). */
+    void clearInput() {
+        driver.findElement(By.id("message-input")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    }
+
+    /** The rendered messages with this body: [{state, history, receipt, own}]. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> messages(String body) {
+        return (List<Map<String, Object>>) browser.script("""
+                return [...document.querySelectorAll('#messages li.message')]
+                    .filter((item) => item.querySelector('.body').textContent === arguments[0])
+                    .map((item) => ({ state: item.dataset.state, history: item.dataset.history ?? '',
+                        receipt: item.dataset.receipt ?? '', own: item.classList.contains('own') }));
+                """, body);
+    }
+
+    /** Waits until exactly one message with this body is rendered, in {@code state}; returns it. */
+    Map<String, Object> awaitMessage(String body, String state, Duration timeout) {
+        await("one message \"" + body + "\" in state " + state, timeout, d -> {
+            List<Map<String, Object>> found = messages(body);
+            return found.size() == 1 && state.equals(found.get(0).get("state"));
+        });
+        return messages(body).get(0);
+    }
+
+    void awaitReceipt(String body, String receipt) {
+        await("message \"" + body + "\" with receipt " + receipt, WAIT, d -> {
+            List<Map<String, Object>> found = messages(body);
+            return found.size() == 1 && receipt.equals(found.get(0).get("receipt"));
+        });
+    }
+
+    String typingIndicator() {
+        return driver.findElement(By.id("typing")).getText();
+    }
+
+    void awaitTyping(Function<String, Boolean> condition, String what) {
+        await("typing indicator " + what, WAIT, d -> condition.apply(typingIndicator()));
+    }
+
+    /** How many stored messages of the room have this body, asked with chat:history through the adapter. */
+    long storedCount(String body) {
+        Object count = browser.asyncScript("""
+                const [body, done] = arguments;
+                const chat = window.signalgateDemo.chat;
+                window.signalgateDemo.client.request('chat:history', chat.room, { limit: 100 })
+                    .then((ack) => done(ack.messages.filter((m) => m.body === body).length),
+                          (error) => done(-1));
+                """, body);
+        return ((Number) count).longValue();
+    }
+
+    // ---- call ----
+
+    void startCall() {
+        driver.findElement(By.id("call-start")).click();
+    }
+
+    void hangUp() {
+        driver.findElement(By.id("call-end")).click();
+    }
+
+    String callState() {
+        return driver.findElement(By.id("call-state")).getText();
+    }
+
+    void awaitCallState(String state, Duration timeout) {
+        await("call state " + state, timeout, d -> state.equals(callState()));
+    }
+
+    /** Kinds of the live tracks of the remote video element's stream, e.g. [audio, video]. */
+    @SuppressWarnings("unchecked")
+    List<String> remoteTrackKinds() {
+        return (List<String>) browser.script("""
+                const stream = document.getElementById('remote-video').srcObject;
+                const live = stream ? stream.getTracks().filter((t) => t.readyState === 'live') : [];
+                return live.map((t) => t.kind).sort();
+                """);
+    }
+
+    /** Whether the remote video element shows decoded frames. */
+    boolean remoteVideoPlaying() {
+        return Boolean.TRUE.equals(browser.script("""
+                const video = document.getElementById('remote-video');
+                return video.videoWidth > 0 && video.readyState >= 2;
+                """));
+    }
+
+    String remoteLabel() {
+        return driver.findElement(By.id("remote-label")).getText();
+    }
+
+    // ---- waiting ----
+
+    /** Waits for a condition; on timeout the message says what was awaited and what the page showed. */
+    void await(String what, Duration timeout, Function<WebDriver, Boolean> condition) {
+        Supplier<String> state = () -> "waiting for " + what + " on " + browser.name() + "; connection: "
+                + safe(this::connectionState) + ", call: " + safe(this::callState) + ", messages: "
+                + safe(() -> driver.findElement(By.id("messages")).getText().replace('\n', '|'));
+        new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                .withMessage(state)
+                .ignoring(NoSuchElementException.class)
+                .until(condition::apply);
+    }
+
+    private static String safe(Supplier<String> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+}

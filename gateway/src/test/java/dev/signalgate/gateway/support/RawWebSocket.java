@@ -1,0 +1,102 @@
+package dev.signalgate.gateway.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client written by hand on a plain socket, for what well-behaved clients never do: never answer a
+ * ping, never read, go silent after the upgrade. Only the handshake response is read; after that the socket is
+ * written to and otherwise left alone, like a phone that lost its network.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects and completes the upgrade; fails unless the gateway answers 101. */
+    public static RawWebSocket upgrade(int port, String token) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
+        String request = "GET /ws?access_token=" + token + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        String response = readHeaders(socket.getInputStream());
+        if (!response.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("upgrade refused: " + response.lines().findFirst().orElse(""));
+        }
+        return new RawWebSocket(socket);
+    }
+
+    /** A plain TCP connection that sends nothing at all. */
+    public static Socket silent(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis() * 2);
+        return socket;
+    }
+
+    /** Sends one masked text frame, as clients must. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Whether the gateway has closed the TCP connection (reads until end of stream, within the socket timeout). */
+    public boolean awaitClosedByServer() {
+        try {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // Discard frames (welcome, pings, the close frame) until the server hangs up.
+            }
+            return true;
+        } catch (IOException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        StringBuilder headers = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            headers.append((char) b);
+            if (headers.length() >= 4 && headers.substring(headers.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return headers.toString();
+    }
+}
