@@ -2,11 +2,13 @@
  * A WebRTC call through the gateway: who is in it, and one Peer (peer.js: an RTCPeerConnection with perfect
  * negotiation) per other user. Get it with client.call(room, options).
  *
- * Roles come from the gateway (the join ack's `roles`, `peer_joined`'s `role`): fixed per pair of users, so both
- * sides agree on who yields when offers cross. The joining side makes the first offer; a peer already in the
- * call waits for it (and offers itself if none arrives within `offerWait`). A peer that leaves without hanging up
- * (its socket dropped) keeps its connection for `peerLeftGrace`, so a reconnect of the signaling socket does not
- * interrupt the media.
+ * Roles come from the gateway (the join ack's `roles`, `role` on peer_joined, peer_resumed and admitted): fixed per
+ * pair of users, so both sides agree on who yields when offers cross (old gateways: user ids compared). The joining
+ * side makes the first offer; a peer already in the call waits for it (and offers itself if none arrives within
+ * `offerWait`). A call with a waiting room starts `waiting` until an admitter admits (webrtc:admitted, shaped like
+ * a join ack) or declines. A peer whose socket drops keeps its connection (webrtc:peer_reconnecting); when it or
+ * this side comes back within the gateway's grace (peer_resumed, or an ack with `resumed: true`) the impolite side
+ * restarts ICE. protocol/CALLS.md has the gateway's side.
  */
 import { Emitter } from './emitter.js';
 import { GatewayError } from './errors.js';
@@ -14,7 +16,9 @@ import { Peer } from './peer.js';
 import { backoffDelay } from './reconnect.js';
 
 /**
- * Events: `joined` (ack data), `peerjoined` ({peerId, role}), `peerleft` ({peerId, hungUp}), `stream`
+ * Events: `joined` (ack data), `waiting` (the waiting ack), `declined` ({room, by}), `admissionRequested`
+ * ({userId, name?, role?}), `admissionCancelled` ({userId, reason}), `peerjoined` ({peerId, role}),
+ * `peerreconnecting` ({peerId}), `peerresumed` ({peerId, role}), `peerleft` ({peerId, hungUp}), `stream`
  * ({peerId, stream}: a remote stream appeared), `track` ({peerId, track, stream}), `streamended` ({peerId, stream}),
  * `connectionstatechange` ({peerId, state, connectionState}), `left`, `error`, and every wire frame of the call
  * under its own type.
@@ -30,6 +34,10 @@ export class Call extends Emitter {
   #resolveReady;
   #rejoinTimer = null;
   #rejoinAttempt = 0;
+  /** Whether the gateway keeps the place of a dropped peer (it sends `roles`): its peer_left is final. */
+  #serverGrace = false;
+  #admissionRequests = new Map();
+  #iceRestarts = 0;
 
   /** @param {object} link the client's internal link (not public API) */
   constructor(link, room, options = {}) {
@@ -54,7 +62,10 @@ export class Call extends Emitter {
 
   #rejectReady;
 
-  /** `joining`, `joined`, `left` or `failed` (the join was refused). */
+  /**
+   * `joining`, `waiting` (in the waiting room until an admitter admits this user), `joined`, `declined` (an
+   * admitter declined), `left` or `failed` (the join was refused).
+   */
   get state() {
     return this.#state;
   }
@@ -72,15 +83,37 @@ export class Call extends Emitter {
     return this.#ackIceServers ?? this.#options.iceServers ?? this.#link.options.iceServers ?? [];
   }
 
-  /** The peers: {id, role, connectionState, stream}. */
+  /** The peers: {id, role, connectionState, stream, reconnecting}. */
   get peers() {
     return [...this.#peers.values()].map((peer) => ({
       id: peer.id,
       role: peer.role,
       connectionState: peer.pc.connectionState,
       stream: peer.stream,
+      reconnecting: peer.reconnecting,
     }));
   }
+
+  /** Users waiting for this admitter's answer: [{userId, name?, role?}], in the order they asked. */
+  get admissionRequests() {
+    return [...this.#admissionRequests.values()];
+  }
+
+  /** ICE restarts this side started (after a resume, a failure or restartIce()). */
+  get iceRestarts() {
+    return this.#iceRestarts;
+  }
+
+  /** Remote descriptions that carried new ICE credentials: ICE restarts the peers started. */
+  get remoteIceRestarts() {
+    let count = 0;
+    for (const peer of this.#peers.values()) {
+      count += peer.remoteIceRestarts;
+    }
+    return count + this.#closedRemoteIceRestarts;
+  }
+
+  #closedRemoteIceRestarts = 0;
 
   /** Remote streams by peer id. */
   get remoteStreams() {
@@ -130,8 +163,32 @@ export class Call extends Emitter {
   restartIce(peerId) {
     for (const peer of this.#peers.values()) {
       if (peerId === undefined || peer.id === peerId) {
-        peer.restartIce();
+        this.#restartIce(peer);
       }
+    }
+  }
+
+  /** Admits a waiting user (admitters only); resolves with the ack ({room, userId}). */
+  admit(userId) {
+    return this.#answerAdmission('webrtc:admit', userId);
+  }
+
+  /** Declines a waiting user (admitters only); resolves with the ack ({room, userId}). */
+  decline(userId) {
+    return this.#answerAdmission('webrtc:decline', userId);
+  }
+
+  async #answerAdmission(type, userId) {
+    try {
+      const ack = await this.#link.request(type, this.room, { userId });
+      this.#admissionRequests.delete(userId);
+      return ack;
+    } catch (error) {
+      if (error.code === 'peer_not_found') {
+        // No longer waiting: it left, or another admitter answered.
+        this.#admissionRequests.delete(userId);
+      }
+      throw error;
     }
   }
 
@@ -140,11 +197,19 @@ export class Call extends Emitter {
     if (this.#state === 'left') {
       return;
     }
+    if (this.#state === 'declined') {
+      // Already out of the queue: nothing to tell the gateway.
+      this._destroy();
+      this.emit('left', { room: this.room });
+      return;
+    }
     const joinedHere = this.#joinSentOn !== null && this.#joinSentOn === this.#link.serial;
     if (joinedHere && this.#link.isOpen) {
       // Hang-up, as opposed to a dropped socket: the peers close at once instead of waiting for a return.
       for (const peer of this.#peers.values()) {
-        this.#link.send('webrtc:ice_candidate', this.room, { candidate: null, bye: true }, { to: peer.id });
+        if (!peer.reconnecting) {
+          this.#link.send('webrtc:ice_candidate', this.room, { candidate: null, bye: true }, { to: peer.id });
+        }
       }
     }
     this._destroy();
@@ -170,7 +235,9 @@ export class Call extends Emitter {
   }
 
   _connected() {
-    if (this.#state === 'joining' || this.#state === 'joined') {
+    if (this.#state === 'joining' || this.#state === 'joined' || this.#state === 'waiting') {
+      // Mid-call the gateway answers `resumed: true` (within its grace) and the peers restart ICE; a waiting
+      // user takes its place in the queue again.
       this.#sendJoin();
     }
   }
@@ -178,6 +245,8 @@ export class Call extends Emitter {
   _disconnected() {
     this.#joinSentOn = null;
     this.#clearRejoin();
+    // The gateway sends the requests still open again after the next join ack.
+    this.#admissionRequests.clear();
   }
 
   _destroy() {
@@ -190,30 +259,67 @@ export class Call extends Emitter {
   }
 
   _handle(frame) {
-    const data = frame.data;
+    const data = frame.data && typeof frame.data === 'object' ? frame.data : {};
     const from = frame.from;
-    if (frame.type === 'webrtc:ice_servers' && Array.isArray(data.iceServers)) {
-      // Fresh (TURN) credentials before the old ones expire: used from the next ICE gathering or restart on.
-      this.#ackIceServers = data.iceServers;
-      for (const peer of this.#peers.values()) {
-        peer.setIceServers(data.iceServers);
+    if (frame.type === 'webrtc:ice_servers') {
+      if (Array.isArray(data.iceServers)) {
+        // Fresh (TURN) credentials before the old ones expire: used from the next ICE gathering or restart on.
+        this.#ackIceServers = data.iceServers;
+        for (const peer of this.#peers.values()) {
+          peer.setIceServers(data.iceServers);
+        }
+      }
+    } else if (this.#state === 'waiting') {
+      if (frame.type === 'webrtc:admitted') {
+        this.#onJoined(data, this.#link.serial);
+      } else if (frame.type === 'webrtc:declined') {
+        this.#onDeclined(frame);
       }
     } else if (typeof from === 'string' && this.#state === 'joined') {
       switch (frame.type) {
         case 'webrtc:peer_joined':
           this.#peerJoined(from, data.role);
           break;
+        case 'webrtc:peer_reconnecting':
+          this.#peerReconnecting(from);
+          break;
+        case 'webrtc:peer_resumed':
+          this.#peerResumed(from, data.role);
+          break;
         case 'webrtc:peer_left': {
           const peer = this.#peers.get(from);
           if (peer) {
-            this.#peerLeft(peer);
+            this.#peerLeft(peer, this.#serverGrace ? 0 : this.#link.options.peerLeftGrace);
           }
+          break;
+        }
+        case 'webrtc:admission_requested': {
+          const userId = typeof data.userId === 'string' ? data.userId : from;
+          const request = { userId };
+          if (typeof data.name === 'string') {
+            request.name = data.name;
+          }
+          if (typeof data.role === 'string') {
+            request.role = data.role;
+          }
+          this.#admissionRequests.set(userId, request);
+          this.emit('admissionRequested', request);
+          break;
+        }
+        case 'webrtc:admission_cancelled': {
+          const userId = typeof data.userId === 'string' ? data.userId : from;
+          this.#admissionRequests.delete(userId);
+          this.emit('admissionCancelled', { userId, reason: data.reason ?? null });
           break;
         }
         case 'webrtc:offer':
         case 'webrtc:answer': {
           const peer = this.#peers.get(from) ?? (frame.type === 'webrtc:offer' ? this.#createPeer(from) : null);
           if (peer) {
+            if (peer.reconnecting) {
+              // A signal from it means it is back (its peer_resumed may still be on its way).
+              peer.reconnecting = false;
+            }
             peer.receiveDescription(data.description);
           }
           break;
@@ -224,7 +330,8 @@ export class Call extends Emitter {
             this.emit('peerleft', { peerId: from, hungUp: true });
             this.#closePeer(peer);
           } else if (peer) {
-            peer.receiveCandidate(data.candidate);
+            // `null` or an empty candidate: end of candidates, passed on as it came.
+            peer.receiveCandidate(data.candidate ?? null);
           }
           break;
         }
@@ -241,20 +348,37 @@ export class Call extends Emitter {
     this.#clearRejoin();
     const serial = this.#link.serial;
     this.#joinSentOn = serial;
-    this.#link.request('webrtc:join_room', this.room, {})
+    // resumable: the gateway keeps our seat through a dropped socket for its reconnect grace (peer_reconnecting).
+    this.#link.request('webrtc:join_room', this.room, { resumable: true })
       .then((ack) => this.#onJoined(ack, serial), (error) => this.#onJoinFailed(error, serial));
   }
 
   #onJoined(ack, serial) {
-    if (this.#state === 'left' || this.#state === 'failed' || serial !== this.#link.serial) {
+    if (!['joining', 'joined', 'waiting'].includes(this.#state) || serial !== this.#link.serial) {
+      return;
+    }
+    ack = ack && typeof ack === 'object' ? ack : {};
+    this.#rejoinAttempt = 0;
+    if (ack.status === 'waiting') {
+      // A waiting room: not in the call until an admitter admits us (webrtc:admitted) or declines.
+      const first = this.#state !== 'waiting';
+      this.#state = 'waiting';
+      if (first) {
+        this.emit('waiting', ack);
+      }
       return;
     }
     this.#state = 'joined';
-    this.#rejoinAttempt = 0;
+    if (ack.roles && typeof ack.roles === 'object') {
+      this.#serverGrace = true;
+    }
     this.#ackIceServers = Array.isArray(ack.iceServers) ? ack.iceServers : null;
     const roles = ack.roles && typeof ack.roles === 'object' ? ack.roles : {};
-    const present = new Set(Array.isArray(ack.peers) ? ack.peers : []);
+    const resumed = ack.resumed === true;
+    const away = new Set(Array.isArray(ack.reconnecting) ? ack.reconnecting : []);
+    const present = new Set([...(Array.isArray(ack.peers) ? ack.peers : []), ...away]);
     for (const peerId of present) {
+      const role = roles[peerId];
       let peer = this.#peers.get(peerId);
       if (peer && !peer.healthy) {
         this.#closePeer(peer);
@@ -263,28 +387,49 @@ export class Call extends Emitter {
       if (peer) {
         // Back after a reconnect of the signaling socket: the media path may well have survived.
         peer.cancel('left');
-        if (roles[peerId] === 'polite' || roles[peerId] === 'impolite') {
-          peer.polite = roles[peerId] === 'polite';
+        if (role === 'polite' || role === 'impolite') {
+          peer.polite = role === 'polite';
         }
-        if (['disconnected', 'failed'].includes(peer.pc.iceConnectionState)) {
-          peer.restartIce();
+        peer.reconnecting = away.has(peerId);
+        if (peer.reconnecting) {
+          continue;
+        }
+        if (resumed ? !peer.polite : ['disconnected', 'failed'].includes(peer.pc.iceConnectionState)) {
+          // We kept our place: the impolite side makes the ICE-restart offer, the polite side waits for it.
+          this.#restartIce(peer);
         }
         continue;
       }
-      peer = this.#createPeer(peerId, roles[peerId]);
+      peer = this.#createPeer(peerId, role);
+      if (away.has(peerId)) {
+        // Nothing to say to it until it is back (webrtc:peer_resumed).
+        peer.reconnecting = true;
+        continue;
+      }
       peer.addLocalMedia(true);
     }
     for (const peer of [...this.#peers.values()]) {
       if (!present.has(peer.id) && !peer.has('left')) {
-        this.#peerLeft(peer);
+        // Not in the call any more (e.g. the gateway restarted and lost the call): keep it for a while.
+        this.#peerLeft(peer, this.#link.options.peerLeftGrace);
       }
     }
     this.#resolveReady(ack);
     this.emit('joined', ack);
   }
 
+  #onDeclined(frame) {
+    this.#state = 'declined';
+    this.#clearRejoin();
+    this.#link.forgetCall(this);
+    const error = new GatewayError('declined', `the admission to the call of ${this.room} was declined`, frame);
+    this.#rejectReady(error);
+    this.emit('declined', { room: this.room, by: frame.from ?? null });
+  }
+
   #onJoinFailed(error, serial) {
-    if (['disconnected', 'closed'].includes(error.code) || serial !== this.#link.serial || this.#state === 'left') {
+    if (['disconnected', 'closed'].includes(error.code) || serial !== this.#link.serial
+        || this.#state === 'left' || this.#state === 'declined') {
       return;
     }
     this.emit('error', error);
@@ -335,12 +480,55 @@ export class Call extends Emitter {
     this.emit('peerjoined', { peerId, role: peer.role });
   }
 
-  #peerLeft(peer) {
+  #peerReconnecting(peerId) {
+    const peer = this.#peers.get(peerId);
+    if (peer) {
+      // Keep the connection (media often survives a signaling drop), but send it nothing until it is back.
+      peer.reconnecting = true;
+    }
+    this.emit('peerreconnecting', { peerId });
+  }
+
+  #peerResumed(peerId, role) {
+    let peer = this.#peers.get(peerId);
+    if (peer && peer.healthy) {
+      peer.cancel('left');
+      peer.reconnecting = false;
+      if (role === 'polite' || role === 'impolite') {
+        peer.polite = role === 'polite';
+      }
+      if (!peer.polite) {
+        this.#restartIce(peer);
+      }
+    } else {
+      if (peer) {
+        this.#closePeer(peer);
+      }
+      peer = this.#createPeer(peerId, role);
+      if (!peer.polite) {
+        peer.addLocalMedia(true);
+      } else {
+        const waiting = peer;
+        peer.later('offerWait', this.#link.options.offerWait, () => {
+          if (!waiting.mediaAdded && !waiting.pc.remoteDescription) {
+            waiting.addLocalMedia(true);
+          }
+        });
+      }
+    }
+    this.emit('peerresumed', { peerId, role: peer.role });
+  }
+
+  #restartIce(peer) {
+    this.#iceRestarts += 1;
+    peer.restartIce();
+  }
+
+  #peerLeft(peer, grace) {
     this.emit('peerleft', { peerId: peer.id, hungUp: false });
     if (peer.has('left')) {
       return;
     }
-    const grace = this.#link.options.peerLeftGrace;
     if (grace <= 0 || !peer.healthy || peer.pc.connectionState !== 'connected') {
       this.#closePeer(peer);
       return;
@@ -360,10 +548,16 @@ export class Call extends Emitter {
     });
     peer.on('description', (description) => this.#sendDescription(peer, description));
     peer.on('candidate', (candidate) => {
-      this.#link.send('webrtc:ice_candidate', this.room, { candidate }, { to: peerId });
+      // `null`: end of candidates. Nothing goes to a peer that is reconnecting (the gateway could not deliver it).
+      if (!peer.reconnecting && this.#link.isOpen) {
+        this.#link.send('webrtc:ice_candidate', this.room, { candidate }, { to: peerId });
+      }
     });
     peer.on('stream', (stream) => this.emit('stream', { peerId, stream }));
     peer.on('track', ({ track, stream }) => this.emit('track', { peerId, track, stream }));
+    peer.on('restart', () => {
+      this.#iceRestarts += 1;
+    });
     peer.on('statechange', (state) => {
       if (state === 'failed' && peer.has('left')) {
         this.#closePeer(peer);
@@ -388,6 +582,7 @@ export class Call extends Emitter {
       return;
     }
     peer.close();
+    this.#closedRemoteIceRestarts += peer.remoteIceRestarts;
     if (this.#peers.get(peer.id) === peer) {
       this.#peers.delete(peer.id);
     }
@@ -398,9 +593,14 @@ export class Call extends Emitter {
   }
 
   #sendDescription(peer, description) {
+    if (peer.reconnecting) {
+      // It cannot receive it; when it is back the impolite side restarts ICE, which negotiates afresh.
+      return;
+    }
     const type = description.type === 'offer' ? 'webrtc:offer' : 'webrtc:answer';
     this.#link.request(type, this.room, { description }, { to: peer.id }).catch((error) => {
-      if (!['disconnected', 'closed', 'timeout'].includes(error.code)) {
+      // peer_not_found: the peer is gone or reconnecting; its peer_left or peer_resumed follows.
+      if (!['disconnected', 'closed', 'timeout', 'peer_not_found'].includes(error.code)) {
         this.emit('error', error);
       }
     });

@@ -11,9 +11,10 @@ export const SERVER_ERROR_CODES = Object.freeze([
 /**
  * Codes the adapter adds for failures no server frame describes:
  * `timeout` (no answer within the request timeout), `disconnected` (the socket closed before the answer came)
- * and `closed` (the client is closed for good: close() was called or the gateway refused to have it back).
+ * `closed` (the client is closed for good: close() was called or the gateway refused to have it back) and
+ * `declined` (a call's admission was declined by an admitter: webrtc:declined).
  */
-export const CLIENT_ERROR_CODES = Object.freeze(['timeout', 'disconnected', 'closed']);
+export const CLIENT_ERROR_CODES = Object.freeze(['timeout', 'disconnected', 'closed', 'declined']);
 
 const RETRYABLE = new Set(['rate_limited', 'unavailable', 'timeout', 'disconnected']);
 

@@ -14,8 +14,11 @@ export interface Envelope<D = Record<string, unknown>> {
 export type ServerErrorCode =
   | 'bad_request' | 'unknown_type' | 'forbidden' | 'not_in_room' | 'room_full' | 'peer_not_found'
   | 'rate_limited' | 'unavailable' | 'internal';
-/** Added by the adapter: no answer in time, the socket closed first, or the client is closed for good. */
-export type ClientErrorCode = 'timeout' | 'disconnected' | 'closed';
+/**
+ * Added by the adapter: no answer in time, the socket closed first, or the client is closed for good; `declined`
+ * rejects a Call's `ready` when an admitter declines the waiting user.
+ */
+export type ClientErrorCode = 'timeout' | 'disconnected' | 'closed' | 'declined';
 export type ErrorCode = ServerErrorCode | ClientErrorCode;
 
 export const SERVER_ERROR_CODES: readonly ServerErrorCode[];
@@ -106,8 +109,10 @@ export interface ConnectOptions {
   /** Default page size of loadOlder() (default 50, at most 100). */
   historyPage?: number;
   /**
-   * Keep a connected peer this long after webrtc:peer_left without a hang-up, in case it is only reconnecting
-   * (default 15 s); a peer that hangs up with leave() is closed at once.
+   * For gateways without a reconnect grace of their own (their join ack has no `roles`): keep a connected peer this
+   * long after webrtc:peer_left without a hang-up, in case it is only reconnecting (default 15 s). With a gateway
+   * that sends `roles`, peer_left comes after the gateway's grace and closes the peer at once. Also used for peers
+   * missing from a re-join's ack (the gateway restarted). A peer that hangs up with leave() is closed at once.
    */
   peerLeftGrace?: number;
   /** A peer already in the call offers itself if the newcomer's offer has not come after this (default 4 s). */
@@ -244,9 +249,26 @@ export type NegotiationRole = 'polite' | 'impolite';
 export interface CallJoinAck {
   room: string;
   peers: string[];
-  /** This user's role toward each peer. */
+  /** This user's role toward each peer (in `peers` and `reconnecting`). */
   roles: Record<string, NegotiationRole>;
+  /** Peers holding their place while their socket is away: present, but not signalled until peer_resumed. */
+  reconnecting?: string[];
+  /** Use these (STUN, TURN with minted credentials) when present. */
   iceServers?: RTCIceServer[];
+  /** This user came back within its reconnect grace: the impolite side restarts ICE. */
+  resumed?: boolean;
+}
+
+/** The join ack of a call with a waiting room, for a user who must wait. */
+export interface CallWaitingAck {
+  room: string;
+  status: 'waiting';
+}
+
+export interface AdmissionRequest {
+  userId: string;
+  name?: string;
+  role?: string;
 }
 
 export interface CallPeer {
@@ -254,13 +276,18 @@ export interface CallPeer {
   role: NegotiationRole;
   connectionState: RTCPeerConnectionState;
   stream: MediaStream | null;
+  /** Its socket is away (webrtc:peer_reconnecting): its connection is kept, nothing is sent to it. */
+  reconnecting: boolean;
 }
 
 export class Call extends Emitter {
   readonly room: string;
-  /** Resolves with the join ack, rejects with room_full, forbidden, ... */
+  /**
+   * Resolves with the join ack (after a waiting room, with webrtc:admitted's data), rejects with room_full,
+   * forbidden, declined, ...
+   */
   readonly ready: Promise<CallJoinAck>;
-  readonly state: 'joining' | 'joined' | 'left' | 'failed';
+  readonly state: 'joining' | 'waiting' | 'joined' | 'declined' | 'left' | 'failed';
   readonly localStream: MediaStream | null;
   /** The gateway's (join ack, renewed by webrtc:ice_servers), else the call's option, else connect()'s. */
   readonly iceServers: RTCIceServer[];
@@ -268,14 +295,35 @@ export class Call extends Emitter {
   readonly remoteStreams: Map<string, MediaStream>;
   readonly remoteStream: MediaStream | null;
   readonly connectionState: RTCPeerConnectionState;
+  /** Users waiting for this admitter's answer, in the order they asked. */
+  readonly admissionRequests: AdmissionRequest[];
+  /** ICE restarts this side started (after a resume, a failure, or restartIce()). */
+  readonly iceRestarts: number;
+  /** Remote descriptions that carried new ICE credentials (an ICE restart by either side went through). */
+  readonly remoteIceRestarts: number;
 
   peerConnection(peerId: string): RTCPeerConnection | null;
   restartIce(peerId?: string): void;
+  /** Admits a waiting user (admitters only): resolves with the ack {room, userId}. */
+  admit(userId: string): Promise<{ room: string; userId: string }>;
+  /** Declines a waiting user (admitters only): resolves with the ack {room, userId}. */
+  decline(userId: string): Promise<{ room: string; userId: string }>;
+  /** Leaves the call, or the waiting room. */
   leave(): Promise<void>;
 
   on(type: 'joined', handler: (ack: CallJoinAck) => void): Unsubscribe;
+  /** The join ack said `status: 'waiting'`: in the waiting room until admitted ('joined') or declined. */
+  on(type: 'waiting', handler: (ack: CallWaitingAck) => void): Unsubscribe;
+  /** An admitter declined: `ready` rejects with a `declined` GatewayError; the call is not joined again. */
+  on(type: 'declined', handler: (event: { room: string; by: string | null }) => void): Unsubscribe;
+  on(type: 'admissionRequested', handler: (request: AdmissionRequest) => void): Unsubscribe;
+  on(type: 'admissionCancelled', handler: (event: { userId: string; reason: 'left' | 'admitted' | 'declined' | string | null }) => void): Unsubscribe;
   on(type: 'peerjoined', handler: (event: { peerId: string; role: NegotiationRole }) => void): Unsubscribe;
-  /** hungUp: the peer called leave(); otherwise its socket dropped and it may come back within peerLeftGrace. */
+  /** The peer's socket dropped; the gateway keeps its place for its reconnect grace. */
+  on(type: 'peerreconnecting', handler: (event: { peerId: string }) => void): Unsubscribe;
+  /** The peer is back within the grace; the impolite side restarts ICE. */
+  on(type: 'peerresumed', handler: (event: { peerId: string; role: NegotiationRole }) => void): Unsubscribe;
+  /** hungUp: the peer called leave(); otherwise its socket dropped and it did not come back in time. */
   on(type: 'peerleft', handler: (event: { peerId: string; hungUp: boolean }) => void): Unsubscribe;
   on(type: 'stream' | 'streamended', handler: (event: { peerId: string; stream: MediaStream }) => void): Unsubscribe;
   on(type: 'track', handler: (event: { peerId: string; track: MediaStreamTrack; stream: MediaStream }) => void): Unsubscribe;

@@ -488,6 +488,10 @@ export class GatewayClient extends Emitter {
           return;
         }
         if (typeof frame.room === 'string') {
+          if (frame.data?.code === 'peer_not_found' && this.#calls.has(frame.room)) {
+            // A signal (an ICE candidate) to a peer that is gone or reconnecting: nothing to report.
+            return;
+          }
           this.#rooms.get(frame.room)?._handle(frame);
         }
         this.emit('error', GatewayError.fromFrame(frame));

@@ -4,7 +4,8 @@
  * to send and is handed what arrived; the Call routes both.
  *
  * Events: `description` ({type, sdp}: an offer or answer to send), `candidate` (an ICE candidate to send),
- * `track` ({track, stream}), `stream` (a new remote stream), `statechange` (the connection state), `stale`
+ * `track` ({track, stream}), `stream` (a new remote stream), `statechange` (the connection state), `restart` (ICE
+ * restarted by itself after a failure), `stale`
  * (an offer this connection could not take: the peer came back as a new session), `error`.
  */
 import { Emitter } from './emitter.js';
@@ -26,6 +27,11 @@ export class Peer extends Emitter {
   closed = false;
   /** Whether this connection replaced a stale one (it is not replaced again). */
   replacement = false;
+  /** Whether the peer's signaling socket is away (webrtc:peer_reconnecting): nothing is sent to it meanwhile. */
+  reconnecting = false;
+  /** Remote descriptions whose ICE credentials changed: an ICE restart (by either side) went through. */
+  remoteIceRestarts = 0;
+  #remoteUfrag = null;
 
   /**
    * @param {string} id the peer's user id
@@ -43,15 +49,19 @@ export class Peer extends Emitter {
     this.pc = pc;
     pc.onnegotiationneeded = () => this.#negotiate();
     pc.onicecandidate = (event) => {
-      if (event.candidate) {
-        const { candidate } = event;
+      const { candidate } = event;
+      if (candidate) {
         this.emit('candidate', typeof candidate.toJSON === 'function' ? candidate.toJSON() : candidate);
+      } else {
+        // Gathering is complete: the final, null candidate tells the peer there are no more.
+        this.emit('candidate', null);
       }
     };
     pc.ontrack = (event) => this.#onTrack(event);
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed') {
-        pc.restartIce?.();
+      if (pc.connectionState === 'failed' && typeof pc.restartIce === 'function') {
+        pc.restartIce();
+        this.emit('restart');
       }
       this.emit('statechange', pc.connectionState);
     };
@@ -192,6 +202,13 @@ export class Peer extends Emitter {
     this.#settingRemoteAnswer = description.type === 'answer';
     try {
       await pc.setRemoteDescription(description);
+      const ufrag = iceUfrag(description.sdp);
+      if (ufrag !== null) {
+        if (this.#remoteUfrag !== null && ufrag !== this.#remoteUfrag) {
+          this.remoteIceRestarts += 1;
+        }
+        this.#remoteUfrag = ufrag;
+      }
     } catch (error) {
       if (description.type === 'offer' && !this.replacement) {
         this.emit('stale', description);
@@ -219,17 +236,16 @@ export class Peer extends Emitter {
   }
 
   async #onCandidate(candidate) {
-    if (!candidate) {
-      return;
-    }
+    // `null` or an empty `candidate` string: end of candidates of this generation, given to the connection as is.
+    const end = candidate === null || candidate === undefined || candidate.candidate === '';
     if (!this.pc.remoteDescription) {
-      this.#candidates.push(candidate);
+      this.#candidates.push(candidate ?? null);
       return;
     }
     try {
-      await this.pc.addIceCandidate(candidate);
+      await this.pc.addIceCandidate(candidate ?? null);
     } catch (error) {
-      if (!this.#ignoreOffer) {
+      if (!this.#ignoreOffer && !end) {
         this.emit('error', error);
       }
     }
@@ -253,4 +269,10 @@ export class Peer extends Emitter {
     }
     this.emit('track', { track: event.track, stream });
   }
+}
+
+/** The first `a=ice-ufrag:` of an SDP, or null. */
+function iceUfrag(sdp) {
+  const match = typeof sdp === 'string' ? /^a=ice-ufrag:(\S+)/m.exec(sdp) : null;
+  return match ? match[1] : null;
 }

@@ -341,9 +341,36 @@ async function startCall() {
   session.call = call;
   const remote = $('remote-video');
   const showState = () => {
-    $('call-state').textContent = call.connectionState;
-    $('call-state').dataset.state = call.connectionState;
+    const state = call.state === 'waiting' ? 'waiting' : call.connectionState;
+    $('call-state').textContent = state;
+    $('call-state').dataset.state = state;
   };
+  // Waiting room (rooms the gateway runs with gateway.call.admission-rooms, e.g. consult-*).
+  call.on('waiting', () => {
+    showState();
+    setCallStatus('waiting', 'Waiting for the doctor to let you in…');
+  });
+  call.on('joined', (ack) => {
+    showState();
+    if (ack.resumed) {
+      setCallStatus('resumed', 'Connection back: call resumed');
+    } else if ($('call-status').dataset.state === 'waiting') {
+      setCallStatus('admitted', 'The doctor let you in');
+    }
+  });
+  call.on('admissionRequested', () => renderAdmissions(call));
+  call.on('admissionCancelled', () => renderAdmissions(call));
+  // A peer whose connection dropped keeps its place for a while (reconnect grace): say so, then that it is back.
+  call.on('peerreconnecting', ({ peerId }) => {
+    setCallStatus('reconnecting', `${peerId} is reconnecting…`);
+    if (remote.srcObject) {
+      $('remote-label').textContent = `${peerId} (reconnecting…)`;
+    }
+  });
+  call.on('peerresumed', ({ peerId }) => {
+    setCallStatus('resumed', `${peerId} is back: call resumed`);
+    $('remote-label').textContent = peerId;
+  });
   call.on('stream', ({ peerId, stream }) => {
     remote.srcObject = stream;
     $('remote-label').textContent = peerId;
@@ -372,9 +399,59 @@ async function startCall() {
     await call.ready;
     showState();
   } catch (error) {
-    $('call-error').textContent = `Could not join the call: ${error.message}`;
+    if (session.call !== call) {
+      return;
+    }
     await endCall();
+    if (error.code === 'declined') {
+      setCallStatus('declined', 'The doctor declined the call.');
+    } else {
+      $('call-error').textContent = `Could not join the call: ${error.message}`;
+    }
   }
+}
+
+/** The call's status line; `data-history` keeps every state it went through (for tests and diagnosis). */
+function setCallStatus(state, text) {
+  const status = $('call-status');
+  status.textContent = text;
+  status.dataset.state = state;
+  const history = status.dataset.history ? status.dataset.history.split(' ') : [];
+  if (state && history.at(-1) !== state) {
+    status.dataset.history = [...history, state].join(' ');
+  }
+}
+
+/** The doctor's list of patients waiting to join, with Admit and Decline. */
+function renderAdmissions(call) {
+  const list = $('admissions');
+  const requests = call.admissionRequests;
+  list.hidden = requests.length === 0;
+  list.replaceChildren(...requests.map(({ userId, name }) => {
+    const item = document.createElement('li');
+    item.dataset.userId = userId;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = `${name ?? userId} (${userId}) is waiting to join`;
+    const answer = (how, button) => {
+      button.disabled = true;
+      call[how](userId)
+        .catch((error) => console.warn(`${how}:`, error.message))
+        .finally(() => renderAdmissions(call));
+    };
+    const admit = document.createElement('button');
+    admit.type = 'button';
+    admit.className = 'admit';
+    admit.textContent = 'Admit';
+    admit.addEventListener('click', () => answer('admit', admit));
+    const decline = document.createElement('button');
+    decline.type = 'button';
+    decline.className = 'decline secondary';
+    decline.textContent = 'Decline';
+    decline.addEventListener('click', () => answer('decline', decline));
+    item.append(who, admit, decline);
+    return item;
+  }));
 }
 
 async function endCall() {
@@ -394,6 +471,9 @@ async function endCall() {
   $('remote-video').srcObject = null;
   $('call-state').textContent = 'idle';
   $('call-state').dataset.state = 'idle';
+  setCallStatus('', '');
+  $('admissions').replaceChildren();
+  $('admissions').hidden = true;
   $('remote-label').textContent = 'Waiting for the other party';
   $('call-start').disabled = false;
   $('call-end').disabled = true;

@@ -84,6 +84,7 @@ class LimitsTest {
         try (TestClient first = TestClient.connected(port, token);
                 TestClient second = TestClient.connected(port, token);
                 TestClient third = TestClient.connect(port, token)) {
+            assertThat(third.expect("welcome").path("data").path("userId").asString()).isEqualTo("many-devices");
             assertThat(third.awaitCloseCode()).isEqualTo(4009);
             assertThat(first.request(Frames.of("chat:join_room", "cap").id("j").build()).path("room").asString())
                     .isEqualTo("cap");

@@ -229,9 +229,9 @@ class WebRtcSignalingTest {
     void aSignalToAPeerThatIsReconnectingIsPeerNotFound() {
         String room = "call-gone-reconnecting";
         try (TestClient doctor = TestClient.connected(port, Tokens.forUser("doctor"))) {
-            joinCall(doctor, room);
+            joinResumable(doctor, room);
             TestClient patient = TestClient.connected(port, Tokens.forUser("patient"));
-            joinCall(patient, room);
+            joinResumable(patient, room);
             patient.abort();
             doctor.awaitType("webrtc:peer_reconnecting");
 
@@ -247,8 +247,8 @@ class WebRtcSignalingTest {
         String room = "call-hang-up";
         try (TestClient doctor = TestClient.connected(port, Tokens.forUser("doctor"));
                 TestClient patient = TestClient.connected(port, Tokens.forUser("patient"))) {
-            joinCall(doctor, room);
-            joinCall(patient, room);
+            joinResumable(doctor, room);
+            joinResumable(patient, room);
             patient.request(Frames.of("webrtc:leave_room", room).id("l").build());
             JsonNode next = doctor.await(frame -> frame.path("type").asString().startsWith("webrtc:peer_")
                     && !frame.path("type").asString().equals("webrtc:peer_joined"));
@@ -262,9 +262,9 @@ class WebRtcSignalingTest {
         try (TestClient doctor = TestClient.connected(port, Tokens.forUser("doctor"));
                 TestClient patientAgain = TestClient.connected(port, Tokens.forUser("patient"));
                 TestClient intruder = TestClient.connected(port, Tokens.forUser("intruder"))) {
-            joinCall(doctor, room);
+            joinResumable(doctor, room);
             TestClient patient = TestClient.connected(port, Tokens.forUser("patient"));
-            joinCall(patient, room);
+            joinResumable(patient, room);
             doctor.awaitType("webrtc:peer_joined");
 
             patient.abort();
@@ -275,7 +275,7 @@ class WebRtcSignalingTest {
             intruder.send(Frames.of("webrtc:join_room", room).id("j").build());
             assertThat(intruder.reply("j").path("data").path("code").asString()).isEqualTo("room_full");
 
-            JsonNode ack = joinCall(patientAgain, room);
+            JsonNode ack = joinResumable(patientAgain, room);
             assertThat(ack.path("resumed").asBoolean()).isTrue();
             assertThat(ack.path("peers").toString()).isEqualTo("[\"doctor\"]");
             assertThat(ack.path("roles").path("doctor").asString()).isEqualTo("polite");
@@ -298,9 +298,9 @@ class WebRtcSignalingTest {
         try (TestClient doctor = TestClient.connected(port, Tokens.forUser("doctor"));
                 TestClient patientAgain = TestClient.connected(port, Tokens.forUser("patient"));
                 TestClient other = TestClient.connected(port, Tokens.forUser("other"))) {
-            joinCall(doctor, room);
+            joinResumable(doctor, room);
             TestClient patient = TestClient.connected(port, Tokens.forUser("patient"));
-            joinCall(patient, room);
+            joinResumable(patient, room);
             patient.abort();
             doctor.awaitType("webrtc:peer_reconnecting");
             long dropped = System.nanoTime();
@@ -309,7 +309,7 @@ class WebRtcSignalingTest {
             assertThat(left.path("from").asString()).isEqualTo("patient");
             assertThat(Duration.ofNanos(System.nanoTime() - dropped)).isGreaterThan(GRACE.minusMillis(500));
 
-            JsonNode ack = joinCall(other, room);
+            JsonNode ack = joinResumable(other, room);
             assertThat(ack.has("resumed")).isFalse();
             assertThat(doctor.awaitType("webrtc:peer_joined").path("from").asString()).isEqualTo("other");
             patientAgain.send(Frames.of("webrtc:join_room", room).id("j").build());
@@ -324,13 +324,13 @@ class WebRtcSignalingTest {
                 TestClient patientAgain = TestClient.connected(port, Tokens.forUser("patient"))) {
             TestClient doctor = TestClient.connected(port, Tokens.forUser("doctor"));
             TestClient patient = TestClient.connected(port, Tokens.forUser("patient"));
-            joinCall(doctor, room);
-            joinCall(patient, room);
+            joinResumable(doctor, room);
+            joinResumable(patient, room);
             doctor.abort();
             patient.awaitType("webrtc:peer_reconnecting");
             patient.abort();
 
-            JsonNode first = joinCall(doctorAgain, room);
+            JsonNode first = joinResumable(doctorAgain, room);
             assertThat(first.path("resumed").asBoolean()).isTrue();
             assertThat(first.path("roles").path("patient").asString()).isEqualTo("impolite");
             if (first.path("peers").isEmpty()) {
@@ -374,5 +374,10 @@ class WebRtcSignalingTest {
 
     private static JsonNode joinCall(TestClient client, String room) {
         return client.request(Map.of("type", "webrtc:join_room", "room", room, "id", "join-" + room));
+    }
+
+    /** Joins as the JS adapter does, keeping the seat through a dropped socket for the reconnect grace. */
+    private static JsonNode joinResumable(TestClient client, String room) {
+        return client.request(Frames.of("webrtc:join_room", room).id("join-" + room).data("resumable", true).build());
     }
 }

@@ -11,7 +11,7 @@ public enum CloseCode {
     NORMAL(1000, "normal", false),
     /** The gateway is shutting down: reconnect, possibly to another node, and resume with {@code since}. */
     GOING_AWAY(1001, "gateway shutting down", true),
-    /** Policy violation: the token expired during the session, the account was disconnected, or repeated abuse. */
+    /** Policy violation: the token expired during the session, or an operator disconnected the user. */
     POLICY_VIOLATION(1008, "policy violation", false),
     /** A frame was larger than the frame size limit. */
     TOO_BIG(1009, "frame too large", false),
@@ -21,7 +21,7 @@ public enum CloseCode {
     RATE_LIMIT_EXCEEDED(4029, "rate limit exceeded", true),
     /** The user already holds the maximum number of connections. */
     TOO_MANY_CONNECTIONS(4009, "too many connections", false),
-    /** No valid frame arrived within the first-frame deadline, or no pong within the ping timeout. */
+    /** No frame arrived within the first-frame deadline, or nothing (not even a pong) within the ping timeout. */
     TIMEOUT(4000, "timeout", true),
     /** Slow consumer: the connection's outbound queue overflowed. Reconnect and resume with {@code since}. */
     SLOW_CONSUMER(4008, "slow consumer", true);

@@ -49,7 +49,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
         JWTClaimsSet exactMatch = issuer == null || issuer.isEmpty()
                 ? new JWTClaimsSet.Builder().build()
                 : new JWTClaimsSet.Builder().issuer(issuer).build();
-        Set<String> audiences = audience == null || audience.isEmpty() ? null : Set.of(audience);
+        // Not Set.of: nimbus asks contains(null) to learn whether tokens without aud are allowed, and immutable
+        // sets throw on that question.
+        Set<String> audiences = audience == null || audience.isEmpty() ? null : new HashSet<>(List.of(audience));
         DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier =
                 new DefaultJWTClaimsVerifier<>(audiences, exactMatch, Set.of("sub", "exp"), null);
         claimsVerifier.setMaxClockSkew((int) clockSkew.toSeconds());

@@ -1,8 +1,10 @@
 package dev.signalgate.gateway.connection;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -36,12 +38,16 @@ import reactor.core.publisher.Mono;
  *
  * <p>Lifecycle: the client closing (or the network dropping) ends the inbound side, which leaves every room and
  * call and completes the outbox, which ends the outbound side. The gateway closing a connection goes through
- * {@link Connection#close}: {@code 1001} (shutdown) first drains what is queued, every other code closes at once.
+ * {@link Connection#close}: a healthy connection (shutdown 1001, policy 1008, too many connections 4009) first
+ * drains what is queued for it, so the welcome always comes first and nothing confirmed is cut off; a connection
+ * that is the problem (slow, silent, abusive, oversized) is closed at once.
  */
 public final class GatewayWebSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
     private static final byte[] PING_PAYLOAD = new byte[0];
+    private static final Set<CloseCode> DRAIN_FIRST =
+            EnumSet.of(CloseCode.GOING_AWAY, CloseCode.POLICY_VIOLATION, CloseCode.TOO_MANY_CONNECTIONS);
 
     private final Dispatcher dispatcher;
     private final Replies replies;
@@ -88,13 +94,14 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                 outboundSettings.maxUnsentBytes().toBytes());
         int userConnections = registry.register(connection);
         events.connectionOpened(connection);
+        // The contract's first frame on every connection, also one about to be refused.
+        connection.send(replies.encode(welcome(connection)));
         if (userConnections > limits.maxConnectionsPerUser()) {
             log.info("refused: connection={} user={} holds {} connections, limit {}", connection.id(),
                     connection.userId(), userConnections - 1, limits.maxConnectionsPerUser());
             connection.close(CloseCode.TOO_MANY_CONNECTIONS);
         } else {
             log.debug("connected: connection={} user={}", connection.id(), connection.userId());
-            connection.send(replies.encode(welcome(connection)));
             tokenExpiry.watch(connection);
             // A timer beside the inbound stream, not a timeout on it: cancelling the receive makes Reactor Netty
             // close with an empty status before our 4000 could go out.
@@ -108,8 +115,8 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         Flux<WebSocketMessage> frames = outbox.frames().map(frame ->
                 new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json())));
         Mono<Void> outbound = session.send(Flux.merge(frames, pings(session, connection)))
-                .then(Mono.defer(() -> connection.closeCode() == CloseCode.GOING_AWAY
-                        ? closer.closeDrained(session, CloseCode.GOING_AWAY)
+                .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())
+                        ? closer.closeDrained(session, connection.closeCode())
                         : Mono.empty()));
 
         Mono<Void> inbound = session.receive()
@@ -186,7 +193,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     private void close(WebSocketSession session, Connection connection, CloseCode code) {
         log.info("closing: connection={} user={} code={}", connection.id(), connection.userId(), code.code());
         connection.outbox().complete();
-        if (code == CloseCode.GOING_AWAY) {
+        if (DRAIN_FIRST.contains(code)) {
             closer.cutLater(session);
         } else {
             closer.closeNow(session, code);

@@ -49,6 +49,12 @@ final class CallRoster {
     private final GatewayEvents events;
     private final int capacity;
     private final Duration reconnectGrace;
+    /**
+     * Connections that joined with {@code "resumable": true}: only they keep their seat through the reconnect
+     * grace when their socket drops. A client that did not ask (one that follows the base contract, where closing
+     * the socket leaves the call) leaves at once and its peers get {@code peer_left}.
+     */
+    private final Set<Connection> resumable = ConcurrentHashMap.newKeySet();
     private final AdmissionPolicy admission;
     private final IceServers iceServers;
     private final IceRefresh refresh;
@@ -83,6 +89,9 @@ final class CallRoster {
     void join(Connection connection, Envelope frame) {
         String room = frame.room();
         RoomAuthorization.requireAccess(connection.principal(), room);
+        if (frame.data().path("resumable").asBoolean(false)) {
+            resumable.add(connection);
+        }
         states.update(room, call -> {
             String user = connection.userId();
             if (call.isWaiting(connection)) {
@@ -135,6 +144,7 @@ final class CallRoster {
         for (String room : List.copyOf(connection.calls())) {
             states.update(room, call -> leaveCall(call, connection, room, true));
         }
+        resumable.remove(connection);
         refresh.stopAll(connection);
     }
 
@@ -224,7 +234,7 @@ final class CallRoster {
             return;
         }
         String user = connection.userId();
-        if (dropped && !reconnectGrace.isZero() && !reconnectGrace.isNegative()) {
+        if (dropped && resumable.contains(connection) && !reconnectGrace.isZero() && !reconnectGrace.isNegative()) {
             CallState.Seat seat = new CallState.Seat();
             call.keepSeat(user, seat);
             seat.timer(Mono.delay(reconnectGrace, scheduler).subscribe(tick -> graceEnded(room, user, seat)));

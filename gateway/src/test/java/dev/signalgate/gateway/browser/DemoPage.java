@@ -186,12 +186,54 @@ final class DemoPage {
         return driver.findElement(By.id("remote-label")).getText();
     }
 
+    /** The call status line's state ({@code waiting}, {@code reconnecting}, {@code resumed}, ...). */
+    String callStatus() {
+        return driver.findElement(By.id("call-status")).getAttribute("data-state");
+    }
+
+    /** Every state the call status line went through, e.g. {@code [reconnecting, resumed]}. */
+    List<String> callStatusHistory() {
+        String history = driver.findElement(By.id("call-status")).getAttribute("data-history");
+        return history == null || history.isBlank() ? List.of() : List.of(history.trim().split(" "));
+    }
+
+    String callStatusText() {
+        return driver.findElement(By.id("call-status")).getText();
+    }
+
+    /** User ids listed as waiting to join, with Admit and Decline buttons. */
+    @SuppressWarnings("unchecked")
+    List<String> admissionRequests() {
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll('#admissions li')].map((item) => item.dataset.userId);");
+    }
+
+    void admit(String userId) {
+        driver.findElement(By.cssSelector("#admissions li[data-user-id='" + userId + "'] button.admit")).click();
+    }
+
+    /** A number read from the live call object, e.g. {@code iceRestarts}; -1 without a call. */
+    long callNumber(String property) {
+        Object value = browser.script("return window.signalgateDemo.call?.[arguments[0]] ?? -1", property);
+        return ((Number) value).longValue();
+    }
+
+    /** Video frames the remote video element has decoded so far. */
+    long remoteFramesDecoded() {
+        Object value = browser.script("""
+                const video = document.getElementById('remote-video');
+                return video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
+                """);
+        return ((Number) value).longValue();
+    }
+
     // ---- waiting ----
 
     /** Waits for a condition; on timeout the message says what was awaited and what the page showed. */
     void await(String what, Duration timeout, Function<WebDriver, Boolean> condition) {
         Supplier<String> state = () -> "waiting for " + what + " on " + browser.name() + "; connection: "
-                + safe(this::connectionState) + ", call: " + safe(this::callState) + ", messages: "
+                + safe(this::connectionState) + ", call: " + safe(this::callState) + ", call status: "
+                + safe(() -> String.valueOf(callStatusHistory())) + ", messages: "
                 + safe(() -> driver.findElement(By.id("messages")).getText().replace('\n', '|'));
         new WebDriverWait(driver, timeout, Duration.ofMillis(100))
                 .withMessage(state)

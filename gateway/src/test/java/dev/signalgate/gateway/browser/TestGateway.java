@@ -21,6 +21,9 @@ import dev.signalgate.gateway.GatewayApplication;
  */
 final class TestGateway implements AutoCloseable {
 
+    /** The rooms whose calls have a waiting room: doctors join directly and admit patients. */
+    static final String WAITING_ROOMS = "consult-waiting-*";
+
     private final int port;
     private final Path dataDir;
     private ConfigurableApplicationContext context;
@@ -56,6 +59,8 @@ final class TestGateway implements AutoCloseable {
                 "--server.port=" + port,
                 "--gateway.data-dir=" + dataDir,
                 "--gateway.jwt.secret=",
+                // Consultations in rooms named like this have a waiting room (WaitingRoomBrowserIT).
+                "--gateway.call.admission-rooms=" + WAITING_ROOMS,
                 "--gateway.shutdown.grace=3s",
                 "--spring.lifecycle.timeout-per-shutdown-phase=10s");
     }

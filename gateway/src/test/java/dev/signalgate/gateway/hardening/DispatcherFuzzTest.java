@@ -107,7 +107,7 @@ class DispatcherFuzzTest {
             "\"chat:mark_seen\"", "\"chat:history\"", "\"webrtc:join_room\"", "\"webrtc:offer\"",
             "\"webrtc:answer\"", "\"webrtc:ice_candidate\"", "\"webrtc:leave_room\"", "\"auth:refresh\"",
             "\"tempId\"", "\"body\"", "\"meta\"", "\"since\"", "\"before\"", "\"limit\"", "\"seq\"", "\"token\"",
-            "\"r\"", "\"consult-42\"", "\"clinic-7:a\"", "\"fuzz-a\"", "\"fuzz-b\"", "\n"})
+            "\"r\"", "\"consult-42\"", "\"clinic-7:a\"", "\"fuzz-a\"", "\"fuzz-b\""})
     void everyFrameGetsItsAnswer(byte[] input) {
         Client b = new Client(B, List.of("*"));
         Client a = new Client(A, List.of("r", "consult-42", "clinic-7:*"));

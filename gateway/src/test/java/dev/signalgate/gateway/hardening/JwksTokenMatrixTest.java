@@ -66,7 +66,7 @@ import dev.signalgate.gateway.support.TestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.jwt.issuer=" + JwksTokenMatrixTest.ISSUER,
-        "gateway.jwt.audience=",
+        "gateway.jwt.audience=" + JwksTokenMatrixTest.AUDIENCE,
         "gateway.data-dir=${java.io.tmpdir}/signalgate-test-${random.uuid}",
         "server.max-http-request-header-size=32KB"})
 @ExtendWith(OutputCaptureExtension.class)

@@ -29,9 +29,12 @@ public final class CallClients {
         return TestClient.connected(port, MINTER.mint(user, "Name of " + user, role, List.of("*"), Duration.ofHours(1)));
     }
 
-    /** Sends {@code webrtc:join_room} and returns the ack's data, failing on an error. */
+    /**
+     * Sends {@code webrtc:join_room} as the JS adapter does, asking to keep the seat through a dropped socket
+     * ({@code resumable}), and returns the ack's data, failing on an error.
+     */
     public static JsonNode join(TestClient client, String room) {
-        return client.request(Frames.of("webrtc:join_room", room).id(nextId("join")).build());
+        return client.request(Frames.of("webrtc:join_room", room).id(nextId("join")).data("resumable", true).build());
     }
 
     /** Sends a request and returns the error's code, failing on an ack. */
