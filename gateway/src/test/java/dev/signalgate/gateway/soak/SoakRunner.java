@@ -59,9 +59,14 @@ public final class SoakRunner {
 
         System.out.printf(Locale.ROOT, "soak: %s, %d rooms x %d members, %d call pairs, tick %s%n", duration, rooms,
                 members, calls, tick);
+        // System properties outrank application.yml: keep the gateway's per-event INFO logs out of the report.
+        System.setProperty("logging.level.root", System.getProperty("logging.level.root", "WARN"));
+        System.setProperty("logging.level.signalgate", System.getProperty("logging.level.signalgate", "WARN"));
+        System.setProperty("logging.level.signalgate.audit",
+                System.getProperty("logging.level.signalgate.audit", "WARN"));
+        System.setProperty("logging.level.dev.signalgate", System.getProperty("logging.level.dev.signalgate", "WARN"));
         ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties("server.port=0", "gateway.jwt.secret=" + secret, "gateway.data-dir=" + dataDir,
-                        "logging.level.root=WARN", "logging.level.signalgate.audit=WARN")
+                .properties("server.port=0", "gateway.jwt.secret=" + secret, "gateway.data-dir=" + dataDir)
                 .run();
         boolean healthy;
         try {
@@ -185,11 +190,11 @@ public final class SoakRunner {
                 Thread.sleep(200);
             }
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            return new Snapshot(phase, heap, openFds(), ManagementFactory.getThreadMXBean().getThreadCount(),
+            return new Snapshot(phase, heap, countOpenFds(), ManagementFactory.getThreadMXBean().getThreadCount(),
                     registry.connectionCount());
         }
 
-        static long openFds() {
+        static long countOpenFds() {
             try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
                 return fds.count();
             } catch (IOException e) {
