@@ -45,6 +45,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -69,6 +70,8 @@ import dev.signalgate.gateway.support.TestClient;
         "gateway.jwt.audience=" + JwksTokenMatrixTest.AUDIENCE,
         "gateway.data-dir=${java.io.tmpdir}/signalgate-test-${random.uuid}",
         "server.max-http-request-header-size=32KB"})
+// A context of its own that no other test shares: closed after this class.
+@DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwksTokenMatrixTest {

@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -57,6 +58,8 @@ import tools.jackson.databind.JsonNode;
         "gateway.limits.rate-burst=1000000",
         "gateway.limits.max-connections-per-user=1000",
         "gateway.store.write-timeout=60s"})
+// A context of its own that no other test shares: closed after this class.
+@DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class MalformedFrameStormTest {
 
