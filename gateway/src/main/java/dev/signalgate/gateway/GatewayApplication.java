@@ -14,7 +14,15 @@ import dev.signalgate.gateway.cli.TokenCommand;
  * token ({@link TokenCommand}), {@code store} runs the embedded store on its own ({@link StoreCommand}),
  * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}).
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = {
+        // Redis is for cluster mode only (dev.signalgate.gateway.cluster, on with spring.data.redis.url): a single
+        // node must create no Redis bean, never try localhost:6379, and keep Redis out of its health.
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.observation.LettuceObservationAutoConfiguration"})
 public class GatewayApplication {
 
     public static void main(String[] args) {

@@ -12,6 +12,7 @@ import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;
+import dev.signalgate.gateway.room.Presence;
 import dev.signalgate.persistence.MessageStore;
 import dev.signalgate.persistence.ReadMarkStore;
 import dev.signalgate.protocol.Envelope;
@@ -46,10 +47,20 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
     private final ReadReceipts receipts;
     private final Duration timeout;
     private final GatewayEvents events;
+    private final Presence presence;
 
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
             StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events) {
+        this(rooms, replies, messages, store, marks, storedMessages, storeTimeout, replayLowWater, events,
+                Presence.LOCAL);
+    }
+
+    /** @param presence who is in a room on any node ({@link Presence#LOCAL} for a single node) */
+    public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
+            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events,
+            Presence presence) {
         this.events = events;
+        this.presence = presence;
         this.rooms = rooms;
         this.replies = replies;
         this.messages = messages;
@@ -98,15 +109,23 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         if (joined.status() == JoinResult.Status.JOINED) {
             events.joined(connection, KIND, room, joined.firstOfUser());
         }
-        if (joined.firstOfUser()) {
-            ObjectNode data = Replies.object().put("userId", connection.userId());
-            rooms.publish(room, Delivery.toAllBut(
-                    replies.encode(Envelope.event(EventType.CHAT_USER_JOINED, room, connection.userId(), data)),
-                    connection));
-        }
         ObjectNode ack = Replies.object().put("room", room);
-        joined.userIds().forEach(ack.putArray("members")::add);
-        return Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout)
+        Mono<java.util.List<String>> members;
+        if (joined.firstOfUser()) {
+            // Announced only for the user's first connection on any node; in single-node mode this runs at once.
+            members = presence.joined(KIND, room, connection.userId(), joined.userIds(), 0).map(cluster -> {
+                if (cluster.first()) {
+                    ObjectNode data = Replies.object().put("userId", connection.userId());
+                    rooms.publish(room, Delivery.toAllBut(replies.encode(
+                            Envelope.event(EventType.CHAT_USER_JOINED, room, connection.userId(), data)), connection));
+                }
+                return cluster.members();
+            });
+        } else {
+            members = presence.members(KIND, room, joined.userIds());
+        }
+        return members.doOnNext(users -> users.forEach(ack.putArray("members")::add))
+                .then(Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout))
                 .doOnNext(state -> withStoreState(ack, state))
                 .onErrorResume(failure -> {
                     ack.putNull("lastSeq");
@@ -141,9 +160,12 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
             events.left(connection, KIND, room, lastOfUser);
         }
         if (Boolean.TRUE.equals(lastOfUser)) {
-            ObjectNode data = Replies.object().put("userId", connection.userId());
-            rooms.publish(room, Delivery.toAll(
-                    replies.encode(Envelope.event(EventType.CHAT_USER_LEFT, room, connection.userId(), data))));
+            // Announced only when the user has no connection left on any node; immediate on a single node.
+            presence.left(KIND, room, connection.userId()).filter(Boolean::booleanValue).subscribe(gone -> {
+                ObjectNode data = Replies.object().put("userId", connection.userId());
+                rooms.publish(room, Delivery.toAll(
+                        replies.encode(Envelope.event(EventType.CHAT_USER_LEFT, room, connection.userId(), data))));
+            });
         }
     }
 

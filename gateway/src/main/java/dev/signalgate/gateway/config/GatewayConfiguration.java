@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 
 import io.netty.channel.group.ChannelGroup;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +29,7 @@ import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.observe.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.room.Presence;
 import dev.signalgate.gateway.webrtc.IceServers;
 import dev.signalgate.gateway.webrtc.WebRtcHandler;
 import dev.signalgate.persistence.MessageStore;
@@ -99,9 +101,10 @@ class GatewayConfiguration {
     @Bean
     ChatHandler chatHandler(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageFlow messageFlow,
             MessageStore store, ReadMarkStore marks, StoredMessages storedMessages, GatewayProperties properties,
-            GatewayEvents events) {
+            GatewayEvents events, ObjectProvider<Presence> presence) {
         return new ChatHandler(chatRooms, replies, messageFlow, store, marks, storedMessages,
-                properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4, events);
+                properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4, events,
+                presence.getIfAvailable(() -> Presence.LOCAL));
     }
 
     @Bean
@@ -111,8 +114,9 @@ class GatewayConfiguration {
 
     @Bean
     WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies, GatewayEvents events,
-            GatewayProperties properties, IceServers iceServers) {
-        return new WebRtcHandler(calls, replies, events, properties.call(), iceServers, Schedulers.parallel());
+            GatewayProperties properties, IceServers iceServers, ObjectProvider<Presence> presence) {
+        return new WebRtcHandler(calls, replies, events, properties.call(), iceServers, Schedulers.parallel(),
+                presence.getIfAvailable(() -> Presence.LOCAL));
     }
 
     @Bean

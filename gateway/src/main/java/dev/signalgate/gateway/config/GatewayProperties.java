@@ -36,7 +36,8 @@ public record GatewayProperties(
         @DefaultValue Store store,
         @DefaultValue Shutdown shutdown,
         @DefaultValue Liveness liveness,
-        @DefaultValue Turn turn) {
+        @DefaultValue Turn turn,
+        @DefaultValue Cluster cluster) {
 
     /**
      * @param secret HS256 secret, at least 32 bytes of UTF-8; unset with no JWKS means development mode
@@ -79,6 +80,18 @@ public record GatewayProperties(
             @DefaultValue("100") int rateBurst, @DefaultValue("10") int maxConnectionsPerUser,
             @DefaultValue("64") int maxRoomsPerConnection, @DefaultValue("10s") Duration handshakeTimeout,
             @DefaultValue("30s") Duration firstFrameTimeout) {
+    }
+
+    /**
+     * Cluster mode, on when {@code spring.data.redis.url} is set (see {@code dev.signalgate.gateway.cluster}).
+     *
+     * @param heartbeat how often a node refreshes its liveness key and sweeps dead nodes' presence (default 5 s)
+     * @param expiry how long a node's presence outlives its last heartbeat: a killed node's users leave after at
+     *     most this plus one heartbeat (default 15 s)
+     * @param timeout how long a presence lookup may take before the node answers from what it knows (default 2 s)
+     */
+    public record Cluster(@DefaultValue("5s") Duration heartbeat, @DefaultValue("15s") Duration expiry,
+            @DefaultValue("2s") Duration timeout) {
     }
 
     /**

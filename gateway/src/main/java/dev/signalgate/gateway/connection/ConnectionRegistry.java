@@ -38,6 +38,11 @@ public final class ConnectionRegistry {
         });
     }
 
+    /** The open connection with this id, or null. */
+    public Connection byId(String id) {
+        return byId.get(id);
+    }
+
     /** A snapshot of every open connection. */
     public Collection<Connection> all() {
         return List.copyOf(byId.values());

@@ -21,6 +21,7 @@ public final class Hub {
     private final int capacity;
     private final int holdLimit;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private volatile RoomBroker broker = RoomBroker.LOCAL;
 
     /**
      * @param kind what these rooms are, for logs and stats ("chat", "call")
@@ -37,6 +38,12 @@ public final class Hub {
         return kind;
     }
 
+    /** Shares this hub's rooms with other nodes through {@code broker}; {@link RoomBroker#LOCAL} by default. */
+    public void broker(RoomBroker broker) {
+        this.broker = broker;
+        broker.attach(this);
+    }
+
     /** Adds the connection to the room, creating the room if needed. */
     public JoinResult join(String roomId, Connection connection) {
         return join(roomId, connection, false);
@@ -51,7 +58,13 @@ public final class Hub {
         rooms.compute(roomId, (id, room) -> {
             Room target = room == null ? new Room(id, capacity, holdLimit) : room;
             result[0] = target.add(connection, holdForReplay);
-            return target.isEmpty() ? null : target;
+            if (target.isEmpty()) {
+                return null;
+            }
+            if (room == null) {
+                broker.roomActive(this, id);
+            }
+            return target;
         });
         return result[0];
     }
@@ -66,17 +79,39 @@ public final class Hub {
         Boolean[] lastOfUser = new Boolean[1];
         rooms.computeIfPresent(roomId, (id, room) -> {
             lastOfUser[0] = room.remove(connection);
-            return room.isEmpty() ? null : room;
+            if (room.isEmpty()) {
+                broker.roomReleased(this, id);
+                return null;
+            }
+            return room;
         });
         return lastOfUser[0];
     }
 
-    /** Delivers to the room's members on this node; a room with no members here takes nothing. */
+    /**
+     * Delivers to the room's members on this node (a room with no members here takes nothing) and, through the
+     * broker, on every other node.
+     */
     public void publish(String roomId, Delivery delivery) {
+        deliverLocal(roomId, delivery);
+        broker.publish(this, roomId, delivery);
+    }
+
+    /** Delivers what another node published to the room's members on this node, and nowhere else. */
+    public void deliverRemote(String roomId, Delivery delivery) {
+        deliverLocal(roomId, delivery);
+    }
+
+    private void deliverLocal(String roomId, Delivery delivery) {
         Room room = rooms.get(roomId);
         if (room != null) {
             room.publish(delivery);
         }
+    }
+
+    /** The ids of the rooms with members on this node, a snapshot. */
+    public List<String> roomIds() {
+        return List.copyOf(rooms.keySet());
     }
 
     /** Whether the user has a connection in the room on this node. */

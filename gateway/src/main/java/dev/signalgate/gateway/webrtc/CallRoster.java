@@ -16,6 +16,7 @@ import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;
+import dev.signalgate.gateway.room.Presence;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.EventType;
@@ -59,6 +60,7 @@ final class CallRoster {
     private final IceServers iceServers;
     private final IceRefresh refresh;
     private final Scheduler scheduler;
+    private final Presence presence;
     private final CallStates states = new CallStates();
     private final Map<Connection, Set<String>> waitingRooms = new ConcurrentHashMap<>();
 
@@ -68,7 +70,8 @@ final class CallRoster {
      * @param scheduler runs the grace timers and the credential refreshes
      */
     CallRoster(Hub calls, Replies replies, GatewayEvents events, int capacity, Duration reconnectGrace,
-            AdmissionPolicy admission, IceServers iceServers, Scheduler scheduler) {
+            AdmissionPolicy admission, IceServers iceServers, Scheduler scheduler, Presence presence) {
+        this.presence = presence;
         this.calls = calls;
         this.replies = replies;
         this.events = events;
@@ -87,6 +90,14 @@ final class CallRoster {
      * or joins the call if a seat is free.
      */
     void join(Connection connection, Envelope frame) {
+        join(connection, frame, List.of());
+    }
+
+    /**
+     * {@code webrtc:join_room} in cluster mode: {@code remotePeers} are the users in the call on other nodes, whose
+     * seats {@link Presence} already counted; they are listed in the ack and told of the newcomer.
+     */
+    void join(Connection connection, Envelope frame, List<String> remotePeers) {
         String room = frame.room();
         RoomAuthorization.requireAccess(connection.principal(), room);
         if (frame.data().path("resumable").asBoolean(false)) {
@@ -106,7 +117,7 @@ final class CallRoster {
                 }
                 requireSeat(call, room, user);
             }
-            replies.ack(connection, frame, enter(call, connection, room));
+            replies.ack(connection, frame, enter(call, connection, room, remotePeers));
             if (admission.admitsIn(room, connection.principal())) {
                 for (CallState.Waiting waiting : call.waitingUsers()) {
                     connection.send(admissionRequested(room, waiting.principal()));
@@ -163,7 +174,7 @@ final class CallRoster {
      * reconnecting, {@code peer_joined} when it is the user's first connection, nothing for another device.
      * Answers the data of the join ack (or of {@code webrtc:admitted}).
      */
-    private ObjectNode enter(CallState call, Connection connection, String room) {
+    private ObjectNode enter(CallState call, Connection connection, String room, List<String> remotePeers) {
         String user = connection.userId();
         JoinResult joined = calls.join(room, connection);
         if (!joined.joined()) {
@@ -179,7 +190,9 @@ final class CallRoster {
         }
         if (joined.firstOfUser()) {
             EventType announcement = resumed ? EventType.WEBRTC_PEER_RESUMED : EventType.WEBRTC_PEER_JOINED;
-            for (String peer : joined.userIds()) {
+            Set<String> everyone = new LinkedHashSet<>(joined.userIds());
+            everyone.addAll(remotePeers);
+            for (String peer : everyone) {
                 if (!peer.equals(user)) {
                     ObjectNode data = Replies.object().put("role", NegotiationRole.of(peer, user));
                     calls.publish(room, Delivery.toUser(replies.encode(Envelope.event(announcement, room, user, data)),
@@ -188,7 +201,7 @@ final class CallRoster {
             }
         }
         refresh.start(connection, room);
-        ObjectNode data = callData(call, room, user);
+        ObjectNode data = callData(call, room, user, remotePeers);
         if (resumed) {
             data.put("resumed", true);
         }
@@ -196,11 +209,13 @@ final class CallRoster {
     }
 
     /** {@code {"room","peers","roles","reconnecting"?,"iceServers"?}} as seen by {@code user}. */
-    private ObjectNode callData(CallState call, String room, String user) {
+    private ObjectNode callData(CallState call, String room, String user, List<String> remotePeers) {
         ObjectNode data = Replies.object().put("room", room);
         var peers = data.putArray("peers");
         ObjectNode roles = data.putObject("roles");
-        for (String peer : calls.userIds(room)) {
+        Set<String> everyone = new LinkedHashSet<>(calls.userIds(room));
+        everyone.addAll(remotePeers);
+        for (String peer : everyone) {
             if (!peer.equals(user)) {
                 peers.add(peer);
                 roles.put(peer, NegotiationRole.of(user, peer));
@@ -240,16 +255,22 @@ final class CallRoster {
             seat.timer(Mono.delay(reconnectGrace, scheduler).subscribe(tick -> graceEnded(room, user, seat)));
             publish(room, EventType.WEBRTC_PEER_RECONNECTING, user);
         } else {
-            publish(room, EventType.WEBRTC_PEER_LEFT, user);
+            peerLeft(room, user);
         }
     }
 
     private void graceEnded(String room, String user, CallState.Seat seat) {
         states.update(room, call -> {
             if (call.expire(user, seat)) {
-                publish(room, EventType.WEBRTC_PEER_LEFT, user);
+                peerLeft(room, user);
             }
         });
+    }
+
+    /** The user's seat is free: {@code peer_left}, once the user is gone from every node (at once on one node). */
+    private void peerLeft(String room, String user) {
+        presence.left(KIND, room, user).filter(Boolean::booleanValue)
+                .subscribe(gone -> publish(room, EventType.WEBRTC_PEER_LEFT, user));
     }
 
     private void publish(String room, EventType type, String user) {
@@ -292,7 +313,7 @@ final class CallRoster {
             replies.ack(admitter, frame, Replies.object().put("room", room).put("userId", user));
             for (Connection connection : waiting.connections()) {
                 forgetWaiting(connection, room);
-                ObjectNode data = enter(call, connection, room);
+                ObjectNode data = enter(call, connection, room, List.of());
                 connection.send(replies.encode(
                         Envelope.event(EventType.WEBRTC_ADMITTED, room, admitter.userId(), data)));
             }

@@ -10,6 +10,8 @@ import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.room.Presence;
+import dev.signalgate.gateway.auth.RoomAuthorization;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.FrameLimits;
@@ -44,6 +46,8 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
     private final Hub calls;
     private final Replies replies;
     private final CallRoster roster;
+    private final Presence presence;
+    private final int capacity;
 
     /**
      * @param settings capacity, reconnect grace and waiting-room rules
@@ -52,11 +56,20 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
      */
     public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events, GatewayProperties.Call settings,
             IceServers iceServers, Scheduler scheduler) {
+        this(calls, replies, events, settings, iceServers, scheduler, Presence.LOCAL);
+    }
+
+    /** @param presence who is in a call on any node ({@link Presence#LOCAL} for a single node) */
+    public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events, GatewayProperties.Call settings,
+            IceServers iceServers, Scheduler scheduler, Presence presence) {
         this.calls = calls;
+        this.presence = presence;
+        this.capacity = settings.capacity();
         this.replies = replies;
         Duration grace = settings.reconnectGrace() == null ? Duration.ZERO : settings.reconnectGrace();
         this.roster = new CallRoster(calls, replies, events, settings.capacity(), grace,
-                new AdmissionPolicy(settings.admissionRooms(), settings.admittingRoles()), iceServers, scheduler);
+                new AdmissionPolicy(settings.admissionRooms(), settings.admittingRoles()), iceServers, scheduler,
+                presence);
     }
 
     @Override
@@ -66,6 +79,21 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
 
     @Override
     public Mono<Void> handle(Connection connection, Envelope frame) {
+        if (presence != Presence.LOCAL) {
+            switch (frame.eventType()) {
+                case WEBRTC_JOIN_ROOM -> {
+                    return clusterJoin(connection, frame);
+                }
+                case WEBRTC_OFFER, WEBRTC_ANSWER, WEBRTC_ICE_CANDIDATE -> {
+                    if (frame.to() != null && !calls.hasUser(frame.room(), frame.to())) {
+                        return clusterRelay(connection, frame);
+                    }
+                }
+                default -> {
+                    // As on a single node.
+                }
+            }
+        }
         switch (frame.eventType()) {
             case WEBRTC_JOIN_ROOM -> roster.join(connection, frame);
             case WEBRTC_LEAVE_ROOM -> roster.leave(connection, frame);
@@ -99,6 +127,57 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
             calls.publish(room, Delivery.toUser(signal, target, connection));
         }
         replies.ackIfAsked(connection, frame);
+    }
+
+    /**
+     * Cluster mode: a user not yet placed on this node takes a seat cluster-wide first (atomically, in Redis), then
+     * joins here as on a single node; a refused or waiting join gives the seat back.
+     */
+    private Mono<Void> clusterJoin(Connection connection, Envelope frame) {
+        String room = frame.room();
+        String user = connection.userId();
+        RoomAuthorization.requireAccess(connection.principal(), room);
+        if (calls.hasUser(room, user) || roster.isReconnecting(room, user)) {
+            roster.join(connection, frame);
+            return Mono.empty();
+        }
+        return presence.joined(CallRoster.KIND, room, user, calls.userIds(room), capacity).flatMap(seat -> {
+            if (seat.full()) {
+                return Mono.error(new ProtocolException(ErrorCode.ROOM_FULL, "the call in room \"" + room
+                        + "\" already has " + seat.members().size() + " participants"));
+            }
+            java.util.List<String> local = calls.userIds(room);
+            java.util.List<String> remote = seat.members().stream()
+                    .filter(peer -> !peer.equals(user) && !local.contains(peer)).toList();
+            try {
+                roster.join(connection, frame, remote);
+            } catch (RuntimeException refused) {
+                presence.left(CallRoster.KIND, room, user).subscribe();
+                return Mono.error(refused);
+            }
+            if (!connection.calls().contains(room) && !calls.hasUser(room, user)) {
+                // Waiting for admission: no seat yet.
+                presence.left(CallRoster.KIND, room, user).subscribe();
+            }
+            return Mono.empty();
+        });
+    }
+
+    /** Cluster mode: a signal to a user not in the call on this node goes out if the user is on another node. */
+    private Mono<Void> clusterRelay(Connection connection, Envelope frame) {
+        String room = frame.room();
+        CallRoster.requireInCall(connection, room);
+        String target = frame.to();
+        var signal = replies.encode(Envelope.event(frame.type(), room, connection.userId(), frame.data()));
+        return presence.isPresent(CallRoster.KIND, room, target).flatMap(present -> {
+            if (!present && !calls.hasUser(room, target)) {
+                return Mono.error(new ProtocolException(ErrorCode.PEER_NOT_FOUND,
+                        "user \"" + target + "\" is not in the call of room \"" + room + "\""));
+            }
+            calls.publish(room, Delivery.toUser(signal, target, connection));
+            replies.ackIfAsked(connection, frame);
+            return Mono.empty();
+        });
     }
 
     @Override
