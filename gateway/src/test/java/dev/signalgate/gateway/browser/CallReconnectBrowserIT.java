@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,31 +15,17 @@ import org.junit.jupiter.api.Test;
  * (the doctor: {@code doctor-…} sorts before {@code patient-…}) restarts ICE, and the call goes on with the same
  * peer connections and live video both ways.
  */
-class CallReconnectBrowserIT {
+class CallReconnectBrowserIT extends DoctorAndPatientBrowsers {
 
     private static final String ROOM = "consult-reconnect";
     private static final Duration CONNECT = Duration.ofSeconds(45);
     /** Long enough for the adapter's largest backoff (10 s) plus a margin. */
     private static final Duration RECONNECT = Duration.ofSeconds(60);
 
-    private static TestGateway gateway;
-    private static Browser doctorBrowser;
-    private static Browser patientBrowser;
 
     @BeforeAll
     static void startGateway() {
-        BrowserTools.requireBrowser();
-        gateway = TestGateway.start();
-        doctorBrowser = Browser.open("call-reconnect-doctor");
-        patientBrowser = Browser.open("call-reconnect-patient");
-    }
-
-    @AfterAll
-    static void stopAll() {
-        try (TestGateway g = gateway; Browser d = doctorBrowser; Browser p = patientBrowser) {
-            Browser.screenshotQuietly(d, "call-reconnect-doctor-end");
-            Browser.screenshotQuietly(p, "call-reconnect-patient-end");
-        }
+        startGatewayAndBrowsers("call-reconnect");
     }
 
     @Test

@@ -4,37 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A doctor and a patient chat through the demo page, each in their own headless Chromium. */
-class ChatBrowserIT {
+class ChatBrowserIT extends DoctorAndPatientBrowsers {
 
     private static final String ROOM = "consult-chat";
 
-    private static TestGateway gateway;
-    private static Browser doctorBrowser;
-    private static Browser patientBrowser;
     private static DemoPage doctor;
     private static DemoPage patient;
 
     @BeforeAll
     static void enterTheRoom() {
-        BrowserTools.requireBrowser();
-        gateway = TestGateway.start();
-        doctorBrowser = Browser.open("chat-doctor");
-        patientBrowser = Browser.open("chat-patient");
+        startGatewayAndBrowsers("chat");
         doctor = new DemoPage(doctorBrowser).open(gateway.baseUri()).enter("Alice", "doctor", ROOM);
         patient = new DemoPage(patientBrowser).open(gateway.baseUri()).enter("Bob", "patient", ROOM);
-    }
-
-    @AfterAll
-    static void leave() {
-        try (TestGateway g = gateway; Browser d = doctorBrowser; Browser p = patientBrowser) {
-            Browser.screenshotQuietly(d, "chat-doctor-end");
-            Browser.screenshotQuietly(p, "chat-patient-end");
-        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,30 +11,16 @@ import org.junit.jupiter.api.Test;
  * The gateway goes away and comes back on the same port with the same data while both pages stay open: the pages
  * reconnect by themselves and resume, so every message arrives once and is stored once.
  */
-class ReconnectBrowserIT {
+class ReconnectBrowserIT extends DoctorAndPatientBrowsers {
 
     private static final String ROOM = "consult-restart";
     /** Long enough for a restart plus the adapter's largest backoff (10 s) plus a margin. */
     private static final Duration RECONNECT = Duration.ofSeconds(60);
 
-    private static TestGateway gateway;
-    private static Browser doctorBrowser;
-    private static Browser patientBrowser;
 
     @BeforeAll
     static void startGateway() {
-        BrowserTools.requireBrowser();
-        gateway = TestGateway.start();
-        doctorBrowser = Browser.open("restart-doctor");
-        patientBrowser = Browser.open("restart-patient");
-    }
-
-    @AfterAll
-    static void stopAll() {
-        try (TestGateway g = gateway; Browser d = doctorBrowser; Browser p = patientBrowser) {
-            Browser.screenshotQuietly(d, "restart-doctor-end");
-            Browser.screenshotQuietly(p, "restart-patient-end");
-        }
+        startGatewayAndBrowsers("restart");
     }
 
     @Test

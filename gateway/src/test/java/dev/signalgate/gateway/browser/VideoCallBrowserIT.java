@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,29 +15,15 @@ import org.junit.jupiter.api.Test;
  * microphone: the demo's call helper negotiates (perfect negotiation, roles from the gateway) until both peer
  * connections are connected and each side plays the other's audio and video.
  */
-class VideoCallBrowserIT {
+class VideoCallBrowserIT extends DoctorAndPatientBrowsers {
 
     private static final String ROOM = "consult-video";
     private static final Duration CONNECT = Duration.ofSeconds(45);
 
-    private static TestGateway gateway;
-    private static Browser doctorBrowser;
-    private static Browser patientBrowser;
 
     @BeforeAll
     static void startGateway() {
-        BrowserTools.requireBrowser();
-        gateway = TestGateway.start();
-        doctorBrowser = Browser.open("call-doctor");
-        patientBrowser = Browser.open("call-patient");
-    }
-
-    @AfterAll
-    static void stopAll() {
-        try (TestGateway g = gateway; Browser d = doctorBrowser; Browser p = patientBrowser) {
-            Browser.screenshotQuietly(d, "call-doctor-end");
-            Browser.screenshotQuietly(p, "call-patient-end");
-        }
+        startGatewayAndBrowsers("call");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,29 +12,15 @@ import org.junit.jupiter.api.Test;
  * A consultation with a waiting room (the test gateway runs with {@code gateway.call.admission-rooms} covering
  * {@code consult-waiting-*}): the patient waits, the doctor sees the request and admits, the call connects.
  */
-class WaitingRoomBrowserIT {
+class WaitingRoomBrowserIT extends DoctorAndPatientBrowsers {
 
     private static final String ROOM = "consult-waiting-1";
     private static final Duration CONNECT = Duration.ofSeconds(45);
 
-    private static TestGateway gateway;
-    private static Browser doctorBrowser;
-    private static Browser patientBrowser;
 
     @BeforeAll
     static void startGateway() {
-        BrowserTools.requireBrowser();
-        gateway = TestGateway.start();
-        doctorBrowser = Browser.open("waiting-doctor");
-        patientBrowser = Browser.open("waiting-patient");
-    }
-
-    @AfterAll
-    static void stopAll() {
-        try (TestGateway g = gateway; Browser d = doctorBrowser; Browser p = patientBrowser) {
-            Browser.screenshotQuietly(d, "waiting-doctor-end");
-            Browser.screenshotQuietly(p, "waiting-patient-end");
-        }
+        startGatewayAndBrowsers("waiting");
     }
 
     @Test
