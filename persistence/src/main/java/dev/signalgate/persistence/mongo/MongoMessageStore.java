@@ -142,8 +142,8 @@ public final class MongoMessageStore implements MessageStore {
 
     /**
      * Deletes the messages older than the retention, as a TTL monitor would: for servers without one
-     * (the embedded server), where history would otherwise grow forever and range queries, which scan
-     * there, grow slower with it. On a real MongoDB the TTL index does this on its own. Safe to run on
+     * (the embedded server), where history would otherwise grow forever and reads of a room, which
+     * load the room's documents there, grow slower with it. On a real MongoDB the TTL index does this on its own. Safe to run on
      * any node at any time: the seq floor keeps the numbering going after a room's history is gone.
      *
      * @param now the current time; messages with {@code ts < now - retention} are deleted
