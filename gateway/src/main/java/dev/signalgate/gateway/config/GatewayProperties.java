@@ -24,6 +24,10 @@ import org.springframework.util.unit.DataSize;
  * @param store message store settings
  * @param shutdown graceful shutdown settings
  * @param liveness pings and dead-peer detection
+ * @param ioThreads event-loop threads that serve every socket; 0 (the default) means one per available
+ *     processor. Reactor Netty's own default is at least 4, which on a 2-core machine put two loops on each
+ *     core and made most of a room's deliveries cross to another thread: 95,000 deliveries/s into a
+ *     1,000-member room with 4 loops against 110,000–144,000 with 2 (see gateway/BENCHMARKS.md)
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -37,7 +41,13 @@ public record GatewayProperties(
         @DefaultValue Shutdown shutdown,
         @DefaultValue Liveness liveness,
         @DefaultValue Turn turn,
-        @DefaultValue Cluster cluster) {
+        @DefaultValue Cluster cluster,
+        @DefaultValue("0") int ioThreads) {
+
+    /** {@link #ioThreads}, with 0 resolved to the number of available processors. */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
 
     /**
      * @param secret HS256 secret, at least 32 bytes of UTF-8; unset with no JWKS means development mode

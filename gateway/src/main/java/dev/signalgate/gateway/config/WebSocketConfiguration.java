@@ -18,6 +18,7 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
 import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The {@code /ws} endpoint on Reactor Netty.
@@ -54,13 +55,20 @@ class WebSocketConfiguration implements WebFluxConfigurer {
         return new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
     }
 
+    /** The server's event loops ({@code gateway.io-threads}); disposed when the context closes. */
+    @Bean(destroyMethod = "dispose")
+    LoopResources gatewayLoops() {
+        return LoopResources.create("gateway-io", properties.effectiveIoThreads(), true);
+    }
+
     /**
-     * Tracks every accepted channel, and gives a TCP connection {@code gateway.limits.handshake-timeout} to send
+     * Runs the server on {@link #gatewayLoops()}, tracks every accepted channel, and gives a TCP connection {@code gateway.limits.handshake-timeout} to send
      * its request: an idle connection that never completes an upgrade is closed instead of holding a socket.
      */
     @Bean
-    NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels) {
+    NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels, LoopResources gatewayLoops) {
         return server -> server
+                .runOn(gatewayLoops)
                 .idleTimeout(properties.limits().handshakeTimeout())
                 .doOnConnection(connection -> acceptedChannels.add(connection.channel()));
     }
