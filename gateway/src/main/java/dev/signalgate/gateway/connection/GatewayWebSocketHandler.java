@@ -8,6 +8,9 @@ import java.util.Set;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -25,13 +28,16 @@ import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.EventType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * The {@code /ws} endpoint: one long-lived inbound and one long-lived outbound stream per connection.
  *
  * <p>Inbound frames pass the connection's rate limiter and are decoded and dispatched one after the other, which
  * keeps each connection's frames in order. The first frame must come within the first-frame deadline. Outbound,
- * the socket's single {@code send} drains the connection's {@link Outbox}, merged with a ping every ping
+ * the socket's single {@code send} drains the connection's {@link Outbox} (frames already framed, see
+ * {@link Frame#wire()}), merged with a ping every ping
  * interval; Reactor Netty coalesces flushes per drained batch, so nothing here flushes per frame. A ping that
  * the client leaves unanswered (no frame of any kind, pong included, within the ping timeout) closes the
  * connection with 4000, so dead peers leave their rooms and calls and the others are told.
@@ -45,7 +51,6 @@ import reactor.core.publisher.Mono;
 public final class GatewayWebSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayWebSocketHandler.class);
-    private static final byte[] PING_PAYLOAD = new byte[0];
     private static final Set<CloseCode> DRAIN_FIRST =
             EnumSet.of(CloseCode.GOING_AWAY, CloseCode.POLICY_VIOLATION, CloseCode.TOO_MANY_CONNECTIONS);
 
@@ -112,9 +117,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             });
         }
 
-        Flux<WebSocketMessage> frames = outbox.frames().map(frame ->
-                new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json())));
-        Mono<Void> outbound = session.send(Flux.merge(frames, pings(session, connection)))
+        Mono<Void> outbound = send(session, channel, Flux.merge(outbox.frames().map(Frame::wire), pings(connection)))
                 .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())
                         ? closer.closeDrained(session, connection.closeCode())
                         : Mono.empty()));
@@ -137,6 +140,18 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                 .doFinally(signal -> release(connection));
 
         return Mono.when(inbound, outbound).onErrorResume(failure -> Mono.empty());
+    }
+
+    /**
+     * Straight to Reactor Netty's outbound of the socket, past Spring's per-message wrapping: the frames come
+     * framed ({@link Frame#wire()}). A channel already gone has nothing to send to.
+     */
+    private static Mono<Void> send(WebSocketSession session, @Nullable Channel channel, Flux<Object> frames) {
+        if (channel != null && ChannelOperations.get(channel) instanceof WebsocketOutbound socket) {
+            return socket.sendObject(frames).then();
+        }
+        log.debug("no open channel behind session {}", session.getId());
+        return frames.doOnNext(ReferenceCountUtil::release).then();
     }
 
     private Mono<Void> receive(Connection connection, InboundFrame frame) {
@@ -164,7 +179,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
      * A ping every interval until the outbox completes; each ping arms a check that closes the connection if the
      * client sent nothing at all since the ping, by the timeout.
      */
-    private Flux<WebSocketMessage> pings(WebSocketSession session, Connection connection) {
+    private Flux<PingWebSocketFrame> pings(Connection connection) {
         GatewayProperties.Liveness liveness = properties.liveness();
         Duration timeout = liveness.pingTimeout();
         return Flux.interval(liveness.pingInterval())
@@ -177,7 +192,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                             connection.close(CloseCode.TIMEOUT);
                         }
                     });
-                    return session.pingMessage(factory -> factory.wrap(PING_PAYLOAD));
+                    return new PingWebSocketFrame();
                 });
     }
 
