@@ -25,9 +25,9 @@ import org.springframework.util.unit.DataSize;
  * @param shutdown graceful shutdown settings
  * @param liveness pings and dead-peer detection
  * @param ioThreads event-loop threads that serve every socket; 0 (the default) means one per available
- *     processor. Reactor Netty's own default is at least 4, which on a 2-core machine put two loops on each
- *     core and made most of a room's deliveries cross to another thread: 95,000 deliveries/s into a
- *     1,000-member room with 4 loops against 110,000–144,000 with 2 (see gateway/BENCHMARKS.md)
+ *     processor. Reactor Netty's own default is at least 4, which on a 2-core machine puts two loops on each
+ *     core and makes most of a room's deliveries cross to another thread (fan-out into a 1,000-member room on
+ *     2 cores: 209,000 deliveries/s with 4 loops, 222,000–228,000 with 2; see gateway/BENCHMARKS.md)
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(

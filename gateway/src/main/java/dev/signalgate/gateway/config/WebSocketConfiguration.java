@@ -8,6 +8,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -55,20 +56,25 @@ class WebSocketConfiguration implements WebFluxConfigurer {
         return new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
     }
 
-    /** The server's event loops ({@code gateway.io-threads}); disposed when the context closes. */
-    @Bean(destroyMethod = "dispose")
-    LoopResources gatewayLoops() {
-        return LoopResources.create("gateway-io", properties.effectiveIoThreads(), true);
+    /**
+     * The server's event loops, {@code gateway.io-threads} of them, in place of Reactor Netty's global ones (at
+     * least 4). Boot's web server runs on this factory's loops, which it creates on start and disposes on stop.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        factory.setLoopResourcesSupplier(() -> LoopResources.create("gateway-io", properties.effectiveIoThreads(), true));
+        return factory;
     }
 
     /**
-     * Runs the server on {@link #gatewayLoops()}, tracks every accepted channel, and gives a TCP connection {@code gateway.limits.handshake-timeout} to send
+     * Tracks every accepted channel, and gives a TCP connection {@code gateway.limits.handshake-timeout} to send
      * its request: an idle connection that never completes an upgrade is closed instead of holding a socket.
      */
     @Bean
-    NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels, LoopResources gatewayLoops) {
+    NettyServerCustomizer channelTracking(ChannelGroup acceptedChannels) {
         return server -> server
-                .runOn(gatewayLoops)
                 .idleTimeout(properties.limits().handshakeTimeout())
                 .doOnConnection(connection -> acceptedChannels.add(connection.channel()));
     }
