@@ -14,7 +14,7 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * (the documents' {@code _id}, mostly {@link ObjectId}).
  *
  * <p>Why: H2's {@link ObjectDataType} knows neither class, so it falls back to Java serialization: on every
- * comparison of a B-tree lookup (both keys serialized; 88 % of the embedded server's CPU under chat load)
+ * comparison of a B-tree lookup (both keys serialized; 88% of the embedded server's CPU under chat load)
  * and for every entry of every page it writes. Here a key compares element by element, each element in
  * H2's order for single values (strings, numbers … by value; values of different classes by class), then
  * shorter first; ObjectIds compare by their bytes. Two keys are equal exactly when they were equal

@@ -16,8 +16,8 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 
 /**
  * mongo-java-server's H2 backend with unique indexes that are cheap to search and answer range queries:
- * {@link SortedUniqueIndex}, whose entries {@link IndexEntryType} orders and writes. Documents, collections and everything else are the
- * stock backend's.
+ * {@link SortedUniqueIndex}, whose entries {@link IndexEntryType} orders and writes. Documents, collections
+ * and everything else are the stock backend's.
  *
  * <p>The indexes live in maps named {@code <db>.<collection>._sorted_index_<name>}. A file written by the
  * stock backend has its indexes under {@code ._index_<name>}, sorted in the old order; they are copied into
