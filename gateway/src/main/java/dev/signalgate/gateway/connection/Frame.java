@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
  * One outbound text frame, already encoded to UTF-8 JSON. A fan-out encodes its envelope once and hands the same
  * {@code Frame} to every member.
  *
- * <p>The WebSocket framing is done once too: {@link #wire()} gives each socket a view of the complete frame
- * (header and payload) built on first use, so a delivery costs one buffer view instead of a message, a data
- * buffer, a Netty frame object and an encoder pass per member. Server frames are never masked and this
- * gateway does not compress, so the bytes are the same for every recipient.
+ * <p>The WebSocket framing is done once too: {@link #wire()} gives each socket a buffer over the complete
+ * frame (header and payload) built on first use, so a delivery costs one small wrapper instead of a
+ * message, a data buffer, a Netty frame object and an encoder pass per member. Server frames are never
+ * masked and this gateway does not compress, so the bytes are the same for every recipient.
  */
 public final class Frame {
 
@@ -20,8 +20,8 @@ public final class Frame {
     private final String type;
     private final byte[] json;
     private final boolean ephemeral;
-    /** Heap memory: the views need no release for the memory to be reclaimed, so none can leak it. */
-    private volatile @Nullable ByteBuf wire;
+    /** Heap memory: the wrappers need no release for the memory to be reclaimed, so none can leak it. */
+    private volatile byte @Nullable [] wire;
 
     /**
      * @param type the envelope's type, for metrics
@@ -55,15 +55,19 @@ public final class Frame {
         return ephemeral;
     }
 
-    /** A retained view of the whole WebSocket frame, for one socket to write (and release). */
+    /**
+     * The whole WebSocket frame in a buffer of this socket's own, to write (and release). Its own, not a
+     * retained duplicate of one shared buffer: every retain and release of a shared reference count is a
+     * write to one cache line from every event loop, which took a fifth of the fan-out's CPU.
+     */
     public ByteBuf wire() {
-        ByteBuf built = wire;
+        byte[] built = wire;
         if (built == null) {
             // Two sockets may build it at once; either copy is right, and one of them is kept.
-            built = Unpooled.wrappedBuffer(encode(json));
+            built = encode(json);
             wire = built;
         }
-        return built.retainedDuplicate();
+        return Unpooled.wrappedBuffer(built);
     }
 
     /** RFC 6455 §5.2: FIN and opcode 1 (text), no mask, then the payload length in 7, 7+16 or 7+64 bits. */
