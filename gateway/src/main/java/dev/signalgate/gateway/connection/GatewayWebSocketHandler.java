@@ -37,8 +37,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * <p>Inbound frames pass the connection's rate limiter and are decoded and dispatched one after the other, which
  * keeps each connection's frames in order. The first frame must come within the first-frame deadline. Outbound,
  * the socket's single {@code send} drains the connection's {@link Outbox} (frames already framed, see
- * {@link Frame#wire()}), merged with a ping every ping
- * interval; Reactor Netty coalesces flushes per drained batch, so nothing here flushes per frame. A ping that
+ * {@link Frame#wire()}), merged with a ping every ping interval; Reactor Netty coalesces flushes per drained
+ * batch, so nothing here flushes per frame. A ping that
  * the client leaves unanswered (no frame of any kind, pong included, within the ping timeout) closes the
  * connection with 4000, so dead peers leave their rooms and calls and the others are told.
  *
