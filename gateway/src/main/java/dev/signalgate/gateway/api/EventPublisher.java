@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -24,11 +25,14 @@ import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.MessageWriter;
 import dev.signalgate.persistence.NewMessage;
+import dev.signalgate.persistence.StoredMessage;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.RoomIds;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code POST /api/rooms/{room}/events}: a backend publishes a domain event to the members of a chat room
@@ -49,7 +53,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link MessageWriter}, like a chat message, and then published with its {@code seq}, so that members who resume
  * with {@code since} get it too. The 202 then waits for the write and adds {@code "seq"}; a store that fails or
  * does not answer within the write timeout gives 503 {@code {"error":"unavailable"}}, and nothing was published
- * (the event may still have been stored: the outcome of a timed-out write is unknown).
+ * (the event may still have been stored: the outcome of a timed-out write is unknown). So that such a retry does
+ * not store the event twice, a persisted event may carry an {@code Idempotency-Key} header ({@link
+ * IdempotencyKeys}): it is the event's key in the store, like a chat message's {@code tempId}, so a second
+ * request with the same key in the same room stores nothing new and is answered with the stored event's
+ * {@code seq}. That answer publishes the stored event to the room again, with the same {@code seq}: the first
+ * attempt may have stored it without publishing it, and members who already have it can tell by the
+ * {@code seq}.
  *
  * <p>Checks, in order: token (401), role {@code service} (403), room id (400), the token's {@code rooms} claim
  * covers the room (403), body (400, or 413 over the frame size limit).
@@ -92,10 +102,11 @@ public final class EventPublisher {
                         return Mono.error(ApiException.forbidden(
                                 "the token's rooms claim does not cover room \"" + room + "\""));
                     }
+                    String key = IdempotencyKeys.of(request);
                     return body(request)
                             .map(bytes -> EventRequest.parse(bytes, mapper))
                             .flatMap(event -> event.persist()
-                                    ? persistThenPublish(principal, room, event)
+                                    ? persistThenPublish(principal, room, event, key)
                                     : Mono.just(publishNow(principal, room, event)));
                 })
                 .flatMap(answer -> ServerResponse.status(HttpStatus.ACCEPTED).contentType(MediaType.APPLICATION_JSON)
@@ -115,16 +126,19 @@ public final class EventPublisher {
         return published(principal, room, event, delivered, null);
     }
 
-    private Mono<Map<String, Object>> persistThenPublish(UserPrincipal principal, String room, EventRequest event) {
+    private Mono<Map<String, Object>> persistThenPublish(UserPrincipal principal, String room, EventRequest event,
+            @Nullable String idempotencyKey) {
         String dataJson = mapper.writeValueAsString(event.data());
-        NewMessage message = new NewMessage(room, principal.userId(), null, event.type(), null, dataJson,
+        NewMessage message = new NewMessage(room, principal.userId(), idempotencyKey, event.type(), null, dataJson,
                 clock.instant());
         return writer.submit(message)
                 // Runs on the writer's thread as the write settles, before the next batch: so the event reaches
                 // the room in seq order with the chat confirmations around it.
                 .map(stored -> {
-                    Frame frame = replies.encode(new Envelope(event.type(), null, room, null, principal.userId(),
-                            stored.seq(), event.data()));
+                    // A retry is answered with what was stored, which may differ from this request's body.
+                    ObjectNode data = idempotencyKey == null ? event.data() : storedData(stored);
+                    Frame frame = replies.encode(new Envelope(stored.type(), null, room, null, principal.userId(),
+                            stored.seq(), data));
                     int delivered = membersOf(room);
                     rooms.publish(room, Delivery.sequenced(frame, stored.seq()));
                     return published(principal, room, event, delivered, stored.seq());
@@ -136,6 +150,11 @@ public final class EventPublisher {
                             .log("event not stored: room={} type={}: {}", room, event.type(), failure.toString());
                     return ApiException.unavailable("the message store did not store the event; retry later");
                 });
+    }
+
+    private ObjectNode storedData(StoredMessage stored) {
+        return stored.metaJson() == null ? JsonNodeFactory.instance.objectNode()
+                : (ObjectNode) mapper.readTree(stored.metaJson());
     }
 
     private Map<String, Object> published(UserPrincipal principal, String room, EventRequest event, int delivered,

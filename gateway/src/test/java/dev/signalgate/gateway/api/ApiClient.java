@@ -34,6 +34,14 @@ public final class ApiClient {
         return postJson(token, "/api/rooms/" + room + "/events", body);
     }
 
+    /** {@code POST /api/rooms/{room}/events} with an {@code Idempotency-Key} header. */
+    public Answer publish(String token, String room, String body, String idempotencyKey) {
+        return send(request("/api/rooms/" + room + "/events", token)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** A POST with a JSON body to any path (and query). */
     public Answer postJson(String token, String path, String body) {
         return send(request(path, token)

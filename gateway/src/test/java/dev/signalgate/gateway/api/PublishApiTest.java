@@ -200,6 +200,48 @@ class PublishApiTest {
         }
     }
 
+    @Test
+    void retryWithTheSameIdempotencyKeyStoresNothingNew() {
+        String room = "clinic-7:retry-" + UUID.randomUUID();
+        String service = ApiClient.serviceToken("appointments", "clinic-7:*");
+        String event = "{\"type\":\"appointment:created\",\"data\":{\"at\":\"10:30\"},\"persist\":true}";
+        try (TestClient alice = TestClient.connected(port, Tokens.forUser("alice"))) {
+            alice.request(Frames.of("chat:join_room", room).id("j").build());
+
+            ApiClient.Answer first = api.publish(service, room, event, "appt-42");
+            ApiClient.Answer retry = api.publish(service, room,
+                    "{\"type\":\"appointment:created\",\"data\":{\"at\":\"11:00\"},\"persist\":true}", "appt-42");
+            ApiClient.Answer another = api.publish(service, room, event, "appt-43");
+
+            assertThat(first.status()).as(first.toString()).isEqualTo(202);
+            assertThat(first.body()).isEqualTo("{\"delivered\":1,\"seq\":1}");
+            assertThat(retry.body()).as("the stored event's seq").isEqualTo("{\"delivered\":1,\"seq\":1}");
+            assertThat(another.body()).isEqualTo("{\"delivered\":1,\"seq\":2}");
+            List<JsonNode> live = alice.drain(Duration.ofSeconds(1)).stream()
+                    .filter(frame -> "appointment:created".equals(frame.path("type").asString())).toList();
+            assertThat(live).extracting(frame -> frame.path("seq").asLong() + "@" + frame.path("data").path("at")
+                    .asString()).containsExactly("1@10:30", "1@10:30", "2@10:30");
+
+            JsonNode history = alice.request(Frames.of("chat:history", room).id("h").build());
+            assertThat(history.path("messages")).extracting(message -> message.path("seq").asLong())
+                    .containsExactly(2L, 1L);
+        }
+    }
+
+    @Test
+    void malformedIdempotencyKeyIsRefused() {
+        String service = ApiClient.serviceToken("appointments", "clinic-7:*");
+        String event = "{\"type\":\"appointment:created\",\"data\":{},\"persist\":true}";
+
+        ApiClient.Answer tooLong = api.publish(service, "clinic-7:queue", event, "k".repeat(129));
+        ApiClient.Answer spaces = api.publish(service, "clinic-7:queue", event, "two words");
+
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("message").asString()).contains("Idempotency-Key").contains("128");
+        assertThat(spaces.status()).isEqualTo(400);
+        assertThat(spaces.json().path("message").asString()).contains("visible ASCII");
+    }
+
     /**
      * The resumed event: today {@code chat:confirmed} whose data carries {@code type} and {@code data}; or, if the
      * replay learns to send stored events as their own type, the event frame itself.
