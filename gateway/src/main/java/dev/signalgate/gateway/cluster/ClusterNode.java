@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -43,8 +45,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Redis down: commands fail fast (Lettuce rejects them while disconnected), local members are served as if the
  * node were alone. When the subscription connection comes back the node writes its presence entries again (Redis
- * may have restarted empty), subscribes its active rooms again and sends each local chat member an {@code error}
- * {@code unavailable} frame per room it is in, telling it to re-join with {@code since}.
+ * may have restarted empty), subscribes its active rooms again and, once Redis has confirmed them, sends each
+ * local chat member an {@code error} {@code unavailable} frame per room it is in, telling it to re-join with
+ * {@code since}.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -180,7 +183,14 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException failure) {
             log.warn("cluster: restoring presence failed: {}", failure.toString());
         }
-        broker.resubscribeAll();
+        try {
+            // Members told to re-join before this node hears the room again could miss what follows.
+            broker.resubscribeAll().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException failure) {
+            log.warn("cluster: resubscribing took too long or failed: {}", failure.toString());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
         for (Hub hub : hubs) {
             for (String room : hub.roomIds()) {
                 missedTraffic.accept(hub, room);

@@ -3,6 +3,7 @@ package dev.signalgate.gateway.cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -100,9 +101,12 @@ public final class RedisRoomBroker implements RoomBroker {
                 });
     }
 
-    /** Subscribes every active room again (after Redis came back). */
-    void resubscribeAll() {
-        active.forEach(this::subscribe);
+    /**
+     * Subscribes every active room again (after Redis came back). Completes when Redis has confirmed every
+     * subscription (or refused it): only then does a frame published by another node reach this one.
+     */
+    CompletableFuture<Void> resubscribeAll() {
+        return CompletableFuture.allOf(active.stream().map(this::subscribe).toArray(CompletableFuture[]::new));
     }
 
     /** Channels subscribed to, for stats and tests. */
@@ -110,10 +114,12 @@ public final class RedisRoomBroker implements RoomBroker {
         return active.size();
     }
 
-    private void subscribe(String channel) {
+    private CompletableFuture<Void> subscribe(String channel) {
         byte[] key = bytes(channel);
         RedisPubSubAsyncCommands<byte[], byte[]> commands = subscriptions.async();
-        (sharded ? commands.ssubscribe(key) : commands.subscribe(key))
+        return (sharded ? commands.ssubscribe(key) : commands.subscribe(key))
+                .toCompletableFuture()
+                .<Void>thenApply(confirmed -> null)
                 .exceptionally(failure -> {
                     log.debug("cluster subscribe to {} failed (resubscribed on reconnect): {}", channel,
                             failure.toString());
