@@ -34,6 +34,11 @@ public final class Payloads {
         };
     }
 
+    /** A character for an error message: itself in quotes when visible ASCII, else its code point, {@code U+0009}. */
+    public static String describeChar(char c) {
+        return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+    }
+
     /** Echoes client text into an error message, cut short so an error frame never grows with the input. */
     public static String truncate(String text) {
         if (text.length() <= ECHO_LIMIT) {

@@ -42,13 +42,10 @@ public final class RoomIds {
         for (int i = 0; i < room.length(); i++) {
             char c = room.charAt(i);
             if (!isRoomChar(c)) {
-                return "room: expected only A-Z a-z 0-9 _ . : @ -, got " + describeChar(c) + " at index " + i;
+                return "room: expected only A-Z a-z 0-9 _ . : @ -, got " + Payloads.describeChar(c) + " at index "
+                        + i;
             }
         }
         return "room: invalid";
-    }
-
-    private static String describeChar(char c) {
-        return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 }

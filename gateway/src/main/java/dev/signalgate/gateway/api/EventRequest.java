@@ -102,7 +102,7 @@ public record EventRequest(String type, ObjectNode data, boolean persist) {
                     || c == '_' || c == '.' || c == '-' || (c == ':' && i > colon);
             if (!allowed && i != colon) {
                 throw ApiException.badRequest("type: expected a namespace of A-Z a-z 0-9 _ . - and a name of"
-                        + " A-Z a-z 0-9 _ . : -, got " + describeChar(c) + " at index " + i);
+                        + " A-Z a-z 0-9 _ . : -, got " + Payloads.describeChar(c) + " at index " + i);
             }
         }
         if (Namespace.isReserved(namespace.toLowerCase(Locale.ROOT))) {
@@ -110,9 +110,5 @@ public record EventRequest(String type, ObjectNode data, boolean persist) {
                     + " own events (chat:, webrtc:, auth:); publish under your own, such as \"queue:updated\"");
         }
         return type;
-    }
-
-    private static String describeChar(char c) {
-        return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 }

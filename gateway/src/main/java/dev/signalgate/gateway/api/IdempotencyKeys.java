@@ -5,6 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
+import dev.signalgate.protocol.Payloads;
+
 /**
  * The optional {@code Idempotency-Key} header of {@code POST /api/rooms/{room}/events}: 1 to
  * {@value #MAX_LENGTH} visible ASCII characters, chosen by the backend, the same on every retry of one event.
@@ -37,7 +39,7 @@ final class IdempotencyKeys {
             char c = key.charAt(i);
             if (c < 0x21 || c > 0x7e) {
                 throw ApiException.badRequest(HEADER + ": expected visible ASCII characters, got "
-                        + String.format("U+%04X", (int) c) + " at index " + i);
+                        + Payloads.describeChar(c) + " at index " + i);
             }
         }
         return key;

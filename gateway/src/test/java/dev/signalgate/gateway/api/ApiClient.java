@@ -36,17 +36,12 @@ public final class ApiClient {
 
     /** {@code POST /api/rooms/{room}/events} with an {@code Idempotency-Key} header. */
     public Answer publish(String token, String room, String body, String idempotencyKey) {
-        return send(request("/api/rooms/" + room + "/events", token)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(jsonPost(token, "/api/rooms/" + room + "/events", body).header("Idempotency-Key", idempotencyKey));
     }
 
     /** A POST with a JSON body to any path (and query). */
     public Answer postJson(String token, String path, String body) {
-        return send(request(path, token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(jsonPost(token, path, body));
     }
 
     public Answer get(String token, String path) {
@@ -55,6 +50,12 @@ public final class ApiClient {
 
     public Answer post(String token, String path) {
         return send(request(path, token).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private HttpRequest.Builder jsonPost(String token, String path, String body) {
+        return request(path, token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private HttpRequest.Builder request(String path, String token) {
