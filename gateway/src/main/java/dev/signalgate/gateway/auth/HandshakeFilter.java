@@ -14,7 +14,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.Payloads;
 import reactor.core.publisher.Mono;
 
@@ -35,13 +34,13 @@ public final class HandshakeFilter implements WebFilter, Ordered {
 
     private final TokenVerifier verifier;
     private final OriginPolicy origins;
-    private final GatewayEvents events;
+    private final HandshakeRefusals refusals;
     private volatile boolean accepting = true;
 
-    public HandshakeFilter(TokenVerifier verifier, OriginPolicy origins, GatewayEvents events) {
+    public HandshakeFilter(TokenVerifier verifier, OriginPolicy origins, HandshakeRefusals refusals) {
         this.verifier = verifier;
         this.origins = origins;
-        this.events = events;
+        this.refusals = refusals;
     }
 
     @Override
@@ -83,7 +82,7 @@ public final class HandshakeFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {
-        events.handshakeRefused(status.value());
+        refusals.handshakeRefused(status.value());
         return writeRefusal(exchange, status, error, message);
     }
 

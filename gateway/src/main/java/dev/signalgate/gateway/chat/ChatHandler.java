@@ -8,7 +8,7 @@ import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;

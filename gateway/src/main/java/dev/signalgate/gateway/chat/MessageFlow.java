@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.Replies;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.IdempotencyKey;

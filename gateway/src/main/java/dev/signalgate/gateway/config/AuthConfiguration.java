@@ -9,7 +9,7 @@ import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.auth.OriginPolicy;
 import dev.signalgate.gateway.auth.SigningKeys;
 import dev.signalgate.gateway.auth.TokenVerifier;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 
 /** Token verification and the handshake guard, from {@code gateway.jwt.*} and {@code gateway.allowed-origins}. */
 @Configuration(proxyBeanMethods = false)

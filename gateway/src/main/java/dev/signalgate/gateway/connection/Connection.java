@@ -6,7 +6,6 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
-import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
 import reactor.core.Disposable;
 
@@ -22,7 +21,7 @@ public final class Connection {
     private volatile UserPrincipal principal;
     private final Outbox outbox;
     private final BiConsumer<Connection, CloseCode> closer;
-    private final GatewayEvents events;
+    private final ConnectionEvents events;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> calls = ConcurrentHashMap.newKeySet();
     private volatile CloseCode closeCode;
@@ -38,7 +37,7 @@ public final class Connection {
      * @param events told of every frame queued or dropped
      */
     public Connection(String id, UserPrincipal principal, Outbox outbox, BiConsumer<Connection, CloseCode> closer,
-            GatewayEvents events) {
+            ConnectionEvents events) {
         this.id = id;
         this.principal = principal;
         this.outbox = outbox;

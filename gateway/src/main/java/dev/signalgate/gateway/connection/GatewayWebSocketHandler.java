@@ -22,7 +22,6 @@ import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
 import dev.signalgate.gateway.dispatch.Replies;
-import dev.signalgate.gateway.observe.GatewayEvents;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.EventType;
@@ -61,11 +60,11 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     private final SocketCloser closer;
     private final TokenExpiry tokenExpiry;
     private final GatewayProperties properties;
-    private final GatewayEvents events;
+    private final ConnectionEvents events;
 
     public GatewayWebSocketHandler(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, SocketCloser closer, TokenExpiry tokenExpiry,
-            GatewayProperties properties, GatewayEvents events) {
+            GatewayProperties properties, ConnectionEvents events) {
         this.dispatcher = dispatcher;
         this.replies = replies;
         this.registry = registry;

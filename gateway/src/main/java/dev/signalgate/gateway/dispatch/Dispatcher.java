@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.connection.Connection;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.FrameCodec;

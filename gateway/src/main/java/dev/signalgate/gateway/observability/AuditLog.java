@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
-import dev.signalgate.gateway.observe.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
 
 /**

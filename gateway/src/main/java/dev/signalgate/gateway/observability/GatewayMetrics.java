@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Timer;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.connection.Frame;
-import dev.signalgate.gateway.observe.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.Direction;

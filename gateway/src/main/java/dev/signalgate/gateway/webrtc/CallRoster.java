@@ -12,7 +12,7 @@ import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.connection.Frame;
 import dev.signalgate.gateway.dispatch.Replies;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;

@@ -29,7 +29,7 @@ import dev.signalgate.gateway.connection.ConnectionIds;
 import dev.signalgate.gateway.connection.Outbox;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.support.Tokens;
 import dev.signalgate.persistence.embedded.EmbeddedMongo;
 import dev.signalgate.protocol.CloseCode;

@@ -18,7 +18,7 @@ import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.connection.Frame;
 import dev.signalgate.gateway.connection.Outbox;
-import dev.signalgate.gateway.observe.GatewayEvents;
+import dev.signalgate.gateway.observability.GatewayEvents;
 
 class HubTest {
 

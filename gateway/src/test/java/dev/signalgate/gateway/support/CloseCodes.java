@@ -7,7 +7,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 import dev.signalgate.gateway.connection.Connection;
-import dev.signalgate.gateway.observe.GatewayObserver;
+import dev.signalgate.gateway.observability.GatewayObserver;
 import dev.signalgate.protocol.CloseCode;
 
 /**

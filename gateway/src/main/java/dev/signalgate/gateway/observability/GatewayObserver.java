@@ -1,4 +1,4 @@
-package dev.signalgate.gateway.observe;
+package dev.signalgate.gateway.observability;
 
 import java.time.Duration;
 

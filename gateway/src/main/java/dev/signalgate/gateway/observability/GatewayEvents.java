@@ -1,4 +1,4 @@
-package dev.signalgate.gateway.observe;
+package dev.signalgate.gateway.observability;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,7 +7,9 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.signalgate.gateway.auth.HandshakeRefusals;
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.connection.ConnectionEvents;
 import dev.signalgate.gateway.connection.Frame;
 import dev.signalgate.protocol.ErrorCode;
 
@@ -15,7 +17,7 @@ import dev.signalgate.protocol.ErrorCode;
  * The one place the gateway reports what happens: every event goes to each {@link GatewayObserver}. A failing
  * observer is logged and skipped, never allowed to break the traffic it watches.
  */
-public final class GatewayEvents {
+public final class GatewayEvents implements ConnectionEvents, HandshakeRefusals {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayEvents.class);
     private static final GatewayEvents NONE = new GatewayEvents(List.of());
@@ -31,14 +33,17 @@ public final class GatewayEvents {
         return NONE;
     }
 
+    @Override
     public void connectionOpened(Connection connection) {
         each(observer -> observer.connectionOpened(connection));
     }
 
+    @Override
     public void connectionClosed(Connection connection) {
         each(observer -> observer.connectionClosed(connection));
     }
 
+    @Override
     public void handshakeRefused(int status) {
         each(observer -> observer.handshakeRefused(status));
     }
@@ -52,6 +57,7 @@ public final class GatewayEvents {
     }
 
     /** Called once per member of every fan-out: a plain loop, no lambda to allocate. */
+    @Override
     public void frameQueued(Connection connection, Frame frame) {
         for (GatewayObserver observer : observers) {
             try {
@@ -62,6 +68,7 @@ public final class GatewayEvents {
         }
     }
 
+    @Override
     public void frameDropped(Connection connection, Frame frame, String reason) {
         each(observer -> observer.frameDropped(connection, frame, reason));
     }
