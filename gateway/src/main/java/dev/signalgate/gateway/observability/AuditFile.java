@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import org.slf4j.ILoggerFactory;
@@ -28,7 +29,7 @@ public final class AuditFile implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(AuditFile.class);
     private static final String APPENDER = "SIGNALGATE_AUDIT_FILE";
 
-    private final FileAppender<ILoggingEvent> appender;
+    private final Appender<ILoggingEvent> appender;
     private final ch.qos.logback.classic.Logger logger;
 
     public AuditFile(Path file, String format) {
@@ -40,13 +41,15 @@ public final class AuditFile implements DisposableBean {
             this.logger = null;
             return;
         }
-        this.appender = new FileAppender<>();
-        appender.setContext(context);
-        appender.setName(APPENDER);
-        appender.setFile(file.toAbsolutePath().toString());
-        appender.setAppend(true);
-        appender.setEncoder(encoder(context, format));
-        appender.start();
+        FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+        fileAppender.setContext(context);
+        fileAppender.setName(APPENDER);
+        fileAppender.setFile(file.toAbsolutePath().toString());
+        fileAppender.setAppend(true);
+        fileAppender.setEncoder(encoder(context, format));
+        fileAppender.start();
+        // Written off the event loop that audits a join, never dropping a line; stopping it flushes the file.
+        this.appender = OffLoopAppenders.wrap(context, fileAppender);
         this.logger = context.getLogger(AuditLog.LOGGER);
         logger.addAppender(appender);
         logger.setAdditive(false);

@@ -12,7 +12,7 @@ import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.MessageWriter;
 
 /**
- * Metrics and the audit log. Both observers are picked up by {@code GatewayEvents} with every other
+ * Metrics, the audit log, and log lines written off the event loops. Both observers are picked up by {@code GatewayEvents} with every other
  * {@code GatewayObserver} bean.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,6 +33,12 @@ class ObservabilityConfiguration {
     @Bean
     AuditLog auditLog(@Qualifier("calls") Hub calls, AuditProperties properties) {
         return new AuditLog(calls, properties.enabled());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "gateway.logging.async", matchIfMissing = true)
+    OffLoopLogging offLoopLogging() {
+        return new OffLoopLogging();
     }
 
     @Bean

@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.support.Frames;
+import dev.signalgate.gateway.support.LogFlush;
 import dev.signalgate.gateway.support.TestClient;
 import dev.signalgate.gateway.support.Tokens;
 import dev.signalgate.persistence.embedded.EmbeddedMongo;
@@ -204,6 +205,7 @@ class MalformedFrameStormTest {
             oversized.forEach(TestClient::close);
             rooms.forEach(members -> members.forEach(TestClient::close));
         }
+        LogFlush.awaitWritten(output);
         String log = output.getAll();
         assertThat(ERROR_LINE.matcher(log).results().map(m -> lineAt(log, m.start())).toList())
                 .as("ERROR lines in the server log").isEmpty();

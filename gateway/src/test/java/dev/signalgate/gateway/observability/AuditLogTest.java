@@ -2,7 +2,6 @@ package dev.signalgate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.signalgate.gateway.api.ApiClient;
 import dev.signalgate.gateway.support.Frames;
+import dev.signalgate.gateway.support.LogFlush;
 import dev.signalgate.gateway.support.GatewayTest;
 import dev.signalgate.gateway.support.TestClient;
 import dev.signalgate.gateway.support.Tokens;
@@ -42,7 +42,7 @@ class AuditLogTest {
             doctor.request(Frames.of("webrtc:leave_room", room).id("l").build());
             doctor.request(Frames.of("chat:leave_room", room).id("l").build());
         }
-        awaitLogged(output, "chat.left room=" + room + " user=pat-1");
+        LogFlush.awaitLogged(output, "chat.left room=" + room + " user=pat-1");
 
         String logged = output.getAll();
         assertThat(logged).contains("signalgate.audit")
@@ -65,7 +65,7 @@ class AuditLogTest {
             doctor.request(Frames.of("webrtc:join_room", room).id("w").build());
             doctor.request(Frames.of("webrtc:leave_room", room).id("l").build());
         }
-        awaitLogged(output, "call.left room=" + room);
+        LogFlush.awaitLogged(output, "call.left room=" + room);
 
         assertThat(output.getAll()).doesNotContain("call.started room=" + room).doesNotContain("call.ended room=" + room);
     }
@@ -76,23 +76,9 @@ class AuditLogTest {
             new ApiClient(port).post(ApiClient.serviceToken("ops-console", "*"), "/api/users/to-kick/disconnect");
             user.awaitCloseCode();
         }
+        LogFlush.awaitWritten(output);
 
         assertThat(output.getAll()).contains("user.disconnected target=to-kick connections=1 by=ops-console role=service");
-    }
-
-    private static void awaitLogged(CapturedOutput output, String text) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!output.getAll().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not logged within 10 s: " + text);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static int count(String text, String part) {

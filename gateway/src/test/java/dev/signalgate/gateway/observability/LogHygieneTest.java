@@ -18,6 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.signalgate.gateway.api.ApiClient;
 import dev.signalgate.gateway.auth.TokenMinter;
 import dev.signalgate.gateway.support.Frames;
+import dev.signalgate.gateway.support.LogFlush;
 import dev.signalgate.gateway.support.GatewayTest;
 import dev.signalgate.gateway.support.TestClient;
 import dev.signalgate.gateway.support.Tokens;
@@ -83,7 +84,7 @@ class LogHygieneTest {
         }
         assertRefusedUpgrade(() -> TestClient.connect(port, forged));
         assertRefusedUpgrade(() -> TestClient.connectWithQueryToken(port, forged));
-        Thread.sleep(300);
+        LogFlush.awaitWritten(output);
 
         String logged = output.getAll();
         assertThat(logged).as("the capture works").contains("handshake refused").contains("chat.joined");
