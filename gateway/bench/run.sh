@@ -4,15 +4,21 @@
 #
 #   gateway/bench/run.sh
 #
-# Results: gateway/target/bench/results.json (and results.md; server logs in logs/, JFR profiles with
-# BENCH_PROFILE=1). See gateway/BENCHMARKS.md for what each figure means and what limits it.
+# Results: gateway/target/bench/<jdk>/results.json (and results.md; server logs in logs/, JFR profiles with
+# BENCH_PROFILE=1), one folder per JDK the gateway ran on, and coldstart.png: delivery p99 per second since a
+# fresh start, every server and JDK on one plot. See gateway/BENCHMARKS.md for what each figure means and what
+# limits it.
 #
 # Needs: a JDK 17+ (java, javac, jar, jcmd), Maven (only if gateway/target/gateway.jar is missing), Node.js 18+
 # and npm (the peer is installed from gateway/bench/socketio/package-lock.json on first use).
 #
 # Knobs (environment):
 #   BENCH_ROUNDS=2                  rounds; each runs the gateway, then the peer (alternating)
-#   BENCH_PHASES=density,fanout,latency,persistence
+#   BENCH_PHASES=coldstart,density,fanout,latency,persistence
+#   BENCH_JDKS=                     JDK homes the gateway runs on, comma-separated, each a full run (default: the
+#                                   JDK of `java` here), e.g. "/usr/lib/jvm/java-17-openjdk-amd64,$TEMURIN_25_HOME"
+#   BENCH_LAUNCH=cache              cache: the gateway starts from gateway/bin/prepare-launch's class cache (AOT
+#                                   cache on JDK 25, with compact headers; CDS on 17), as in production; jar: java -jar
 #   BENCH_TARGETS=gateway,socket.io
 #   BENCH_DENSITY_STEPS=10000,50000 idle connections per density step (capped by the open-file limit)
 #   BENCH_WARMUP_SECONDS=3 BENCH_MEASURE_SECONDS=15
@@ -41,7 +47,7 @@ fi
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-rm -rf "$out/lib" "$out/classes" "$out"/data-*
+rm -rf "$out/lib" "$out/classes" "$out"/*/data-*
 mkdir -p "$out/lib" "$out/classes" "$out/logs"
 # A private copy: a rebuild of gateway/target/gateway.jar during the run cannot pull it from under the server.
 cp gateway/target/gateway.jar "$out/gateway.jar"
@@ -62,29 +68,56 @@ hard="$(ulimit -Hn)"
 ulimit -n "$hard" || true
 
 cleanup() {
-    if [ -f "$out/logs/server.pid" ]; then
-        kill "$(cat "$out/logs/server.pid")" 2> /dev/null || true
-        rm -f "$out/logs/server.pid"
-    fi
-    rm -rf "$out"/data-*
+    for pid_file in "$out"/*/logs/server.pid; do
+        [ -f "$pid_file" ] || continue
+        kill "$(cat "$pid_file")" 2> /dev/null || true
+        rm -f "$pid_file"
+    done
+    rm -rf "$out"/*/data-*
 }
 trap cleanup EXIT
 
 profile=false
 [ "${BENCH_PROFILE:-0}" = 1 ] && profile=true
 
-timeout --kill-after=30 "${BENCH_TIMEOUT:-1800}" \
-    java -Xms512m -Xmx3g -cp "$out/classes:$out/lib/*" \
-        -Dbench.out="$out" \
-        -Dbench.jar="$out/gateway.jar" \
-        -Dbench.socketio="$here/socketio/server.js" \
-        -Dbench.rounds="${BENCH_ROUNDS:-2}" \
-        -Dbench.phases="${BENCH_PHASES:-density,fanout,latency,persistence}" \
-        -Dbench.targets="${BENCH_TARGETS:-gateway,socket.io}" \
-        -Dbench.density.steps="${BENCH_DENSITY_STEPS:-10000,50000}" \
-        -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
-        -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
-        -Dbench.profile="$profile" \
-        -Dbench.command="gateway/bench/run.sh" \
-        ${BENCH_JAVA_OPTS:-} \
-        dev.signalgate.bench.Bench
+jdk_feature() {
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
+}
+
+default_jdk="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+IFS=',' read -r -a jdks <<< "${BENCH_JDKS:-$default_jdk}"
+for jdk in "${jdks[@]}"; do
+    label="jdk$(jdk_feature "$jdk")"
+    run_out="$out/$label"
+    mkdir -p "$run_out/logs"
+    launch=""
+    if [ "${BENCH_LAUNCH:-cache}" = cache ]; then
+        echo "== $label: preparing the production launch (class cache)"
+        rm -rf "$out/launch-$label"
+        JAVA_HOME="$jdk" JAVA_OPTS="-Xms1g -Xmx4g -XX:+UseG1GC" \
+            "$gateway/bin/prepare-launch" "$out/gateway.jar" "$out/launch-$label"
+        launch="$out/launch-$label"
+    fi
+    echo "== $label: benchmark"
+    timeout --kill-after=30 "${BENCH_TIMEOUT:-1800}" \
+        java -Xms512m -Xmx3g -Djava.awt.headless=true -cp "$out/classes:$out/lib/*" \
+            -Dbench.out="$run_out" \
+            -Dbench.jar="$out/gateway.jar" \
+            -Dbench.gatewayJavaHome="$jdk" \
+            -Dbench.gatewayLaunch="$launch" \
+            -Dbench.jdkLabel="$label" \
+            -Dbench.socketio="$here/socketio/server.js" \
+            -Dbench.rounds="${BENCH_ROUNDS:-2}" \
+            -Dbench.phases="${BENCH_PHASES:-coldstart,density,fanout,latency,persistence}" \
+            -Dbench.targets="${BENCH_TARGETS:-gateway,socket.io}" \
+            -Dbench.density.steps="${BENCH_DENSITY_STEPS:-10000,50000}" \
+            -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
+            -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
+            -Dbench.profile="$profile" \
+            -Dbench.command="gateway/bench/run.sh" \
+            ${BENCH_JAVA_OPTS:-} \
+            dev.signalgate.bench.Bench
+done
+
+java -Djava.awt.headless=true -cp "$out/classes" dev.signalgate.bench.ColdStartPlot "$out/coldstart.png" "$out" \
+    || echo "run.sh: no cold-start series to plot (phase coldstart not run)"

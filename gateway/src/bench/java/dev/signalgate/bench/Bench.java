@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The side-by-side benchmark: the gateway and the Socket.IO peer, alternately (gateway, socket.io, gateway, …),
- * each on a fresh server, through the same load driver and the same four measurements:
+ * each on a fresh server, through the same load driver and the same measurements:
  * <ol>
  * <li>connection density: idle authenticated connections, each joined to a room; heap after a full GC and RSS per
  * connection at each step;</li>
  * <li>fan-out: deliveries per second into a 1,000-member room, one publisher at full speed (closed loop);</li>
  * <li>latency: publish-to-receive percentiles at a fixed moderate load;</li>
- * <li>persistence (gateway only): confirmed messages per second and send-to-confirm lag.</li>
+ * <li>persistence (gateway only): confirmed messages per second and send-to-confirm lag;</li>
+ * <li>cold start: an open-loop chat load from the first second of a fresh server, latency per second
+ * ({@link ColdStart}).</li>
  * </ol>
  * Prints the table and writes it, with every round's raw figures and the machine, to
  * {@code <bench.out>/results.json}. Run it through {@code gateway/bench/run.sh}.
@@ -74,7 +76,16 @@ public final class Bench {
                                 recordingStop(profile, server, "connect", settings.out)));
                     }
                 }
-                if (settings.phases.stream().anyMatch(phase -> !phase.equals("density"))) {
+                if (settings.phases.contains("coldstart")) {
+                    try (ServerProcess server = start(settings, target, secret, tag + "-coldstart", current);
+                            Connector connector = new Connector("127.0.0.1", server.port, settings.clientThreads)) {
+                        System.out.println("-- cold start: open-loop chat load from the first second");
+                        metrics.putAll(ColdStart.run(new Scenarios(settings, protocol, server, jwt, tag), connector,
+                                settings, target, tag));
+                    }
+                }
+                if (settings.phases.stream().anyMatch(phase -> !phase.equals("density")
+                        && !phase.equals("coldstart"))) {
                     try (ServerProcess server = start(settings, target, secret, tag + "-traffic", current);
                             Connector connector = new Connector("127.0.0.1", server.port, settings.clientThreads)) {
                         Scenarios scenarios = new Scenarios(settings, protocol, server, jwt, tag);
@@ -138,7 +149,9 @@ public final class Bench {
         Path logs = settings.out.resolve("logs");
         ServerProcess server = target.equals("gateway")
                 ? new ServerProcess.Gateway(settings.jar, settings.out.resolve("data-" + name), secret,
-                        List.of(settings.gatewayJvmOptions.split("\\s+")), logs.resolve(name + ".log"))
+                        List.of(settings.gatewayJvmOptions.split("\\s+")), settings.gatewayJavaHome,
+                        settings.gatewayLaunch.isEmpty() ? null : Path.of(settings.gatewayLaunch),
+                        logs.resolve(name + ".log"))
                 : new ServerProcess.SocketIo(settings.socketIoServer, secret, logs.resolve(name + ".log"));
         current.set(server);
         server.start();

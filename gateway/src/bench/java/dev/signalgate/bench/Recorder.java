@@ -19,6 +19,12 @@ final class Recorder {
         return size;
     }
 
+    synchronized void copyTo(Recorder other) {
+        for (int i = 0; i < size; i++) {
+            other.record(samples[i]);
+        }
+    }
+
     /** Percentiles in milliseconds: p50, p99, p99.9, max; NaN each when nothing was recorded. */
     synchronized double[] percentilesMillis() {
         if (size == 0) {

@@ -41,6 +41,15 @@ final class Report {
         rows.add(new Row("persistence.saturated.lagP99Ms", "send-to-confirm p99, store saturated", "ms", false, ""));
         rows.add(new Row("persistence.moderate.lagP50Ms", "send-to-confirm p50, moderate load", "ms", false, ""));
         rows.add(new Row("persistence.moderate.lagP99Ms", "send-to-confirm p99, moderate load", "ms", false, ""));
+        rows.add(new Row("coldstart.timeToWarmSeconds", "time to warm after a fresh start (p99 < 25 ms)", "s",
+                false, "<= 5 s"));
+        rows.add(new Row("coldstart.first10s.p99Ms", "delivery p99, first 10 s after a fresh start", "ms", false,
+                ""));
+        rows.add(new Row("coldstart.warm.p99Ms", "delivery p99 after 20 s, cold-start load", "ms", false,
+                "<= peer"));
+        rows.add(new Row("coldstart.warm.p999Ms", "delivery p99.9 after 20 s, cold-start load", "ms", false, ""));
+        rows.add(new Row("coldstart.warm.confirmP99Ms", "confirmation p99 after 20 s, cold-start load", "ms",
+                false, "<= 25 ms"));
         rows.add(new Row("unexpectedCloses", "connections closed by the server (sum of phases)", "conns", false,
                 ""));
         rows.add(new Row("errorFrames", "error frames received", "frames", false, ""));

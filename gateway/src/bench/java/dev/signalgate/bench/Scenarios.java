@@ -47,7 +47,7 @@ final class Scenarios {
                 .thenApply(acked -> client);
     }
 
-    private List<Client> open(Connector connector, int from, int count, java.util.function.IntFunction<String> roomOf,
+    List<Client> open(Connector connector, int from, int count, java.util.function.IntFunction<String> roomOf,
             AtomicInteger failures) {
         return connector.openAll(from, count, settings.connectConcurrency, Duration.ofSeconds(60), this::newClient,
                 client -> connectAndJoin(connector, client, roomOf.apply(client.index)), failures);
@@ -300,7 +300,7 @@ final class Scenarios {
         return out;
     }
 
-    private void sendTimed(Client client, String room, AtomicLong seq) {
+    void sendTimed(Client client, String room, AtomicLong seq) {
         long n = seq.incrementAndGet();
         client.send(protocol.send(room, "l" + n, Body.encode(client.index, n, System.nanoTime()), n));
     }

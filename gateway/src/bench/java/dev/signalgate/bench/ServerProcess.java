@@ -183,13 +183,44 @@ abstract class ServerProcess implements AutoCloseable {
         private final Path dataDir;
         private final String secret;
         private final List<String> jvmOptions;
+        private final Path javaHome;
+        private final Path launch;
 
-        Gateway(Path jar, Path dataDir, String secret, List<String> jvmOptions, Path logFile) {
+        /**
+         * @param javaHome the JDK to run on
+         * @param launch a directory prepared by {@code gateway/bin/prepare-launch} to start from, or null for
+         *     {@code java -jar}
+         */
+        Gateway(Path jar, Path dataDir, String secret, List<String> jvmOptions, Path javaHome, Path launch,
+                Path logFile) {
             super(logFile);
             this.jar = jar;
             this.dataDir = dataDir;
             this.secret = secret;
             this.jvmOptions = jvmOptions;
+            this.javaHome = javaHome;
+            this.launch = launch;
+        }
+
+        /** The options the class cache was made with, and the one that uses it: the cache fits only those. */
+        private List<String> launchOptions() {
+            List<String> options = new ArrayList<>();
+            for (String option : read(launch.resolve("launch.options")).trim().split("\\s+")) {
+                if (!option.isEmpty()) {
+                    options.add(option);
+                }
+            }
+            // A cache that cannot be used must fail the run, not quietly measure a start without it.
+            options.add(options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache=")) ? "-XX:AOTMode=on" : "-Xshare:on");
+            return options;
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override
@@ -200,14 +231,18 @@ abstract class ServerProcess implements AutoCloseable {
         @Override
         List<String> command() {
             List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add(javaHome.resolve("bin").resolve("java").toString());
             command.addAll(jvmOptions);
+            if (launch != null) {
+                command.addAll(launchOptions());
+            }
             // One publisher at full speed is the point of the fan-out and store phases, not abuse: lift the
             // per-connection inbound rate limit (the Socket.IO peer has none).
             command.add("-Dgateway.limits.rate-per-second=1000000");
             command.add("-Dgateway.limits.rate-burst=1000000");
             command.add("-jar");
-            command.add(jar.toString());
+            command.add(launch != null ? launch.resolve(read(launch.resolve("launch.app")).trim()).toString()
+                    : jar.toString());
             return command;
         }
 
@@ -234,7 +269,7 @@ abstract class ServerProcess implements AutoCloseable {
 
         String jcmd(String... arguments) {
             List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+            command.add(javaHome.resolve("bin").resolve("jcmd").toString());
             command.add(Long.toString(pid()));
             command.addAll(List.of(arguments));
             return run(command);

@@ -38,6 +38,15 @@ final class Settings {
     final int clientThreads = integer("bench.clientThreads", 2);
     final boolean profile = Boolean.parseBoolean(string("bench.profile", "false"));
     final String gatewayJvmOptions = string("bench.gatewayJvm", "-Xms1g -Xmx4g -XX:+UseG1GC");
+    /** The JDK the gateway runs on (the driver's own by default); {@code jdkLabel} names it in the results. */
+    final Path gatewayJavaHome = Path.of(string("bench.gatewayJavaHome", System.getProperty("java.home")));
+    final String jdkLabel = string("bench.jdkLabel", "jdk" + Runtime.version().feature());
+    /** A directory made by {@code gateway/bin/prepare-launch}: the gateway starts from it, with its class cache. */
+    final String gatewayLaunch = string("bench.gatewayLaunch", "");
+    final int coldStartRooms = integer("bench.coldstart.rooms", 50);
+    final int coldStartRoomSize = integer("bench.coldstart.roomSize", 10);
+    final int coldStartIntervalMillis = integer("bench.coldstart.intervalMillis", 500);
+    final int coldStartSeconds = integer("bench.coldstart.seconds", 40);
     final int fileLimit = openFileLimit();
     /** Connections one process can hold here: the open-file limit less room for everything else. */
     final int maxConnections = Math.max(100, fileLimit - 1000);
@@ -62,6 +71,12 @@ final class Settings {
         map.put("measureSeconds", measureSeconds);
         map.put("clientThreads", clientThreads);
         map.put("gatewayJvmOptions", gatewayJvmOptions);
+        map.put("gatewayJdk", jdkLabel);
+        map.put("gatewayLaunch", gatewayLaunch.isEmpty() ? "java -jar" : "gateway/bin/launch (class cache)");
+        map.put("coldStartRooms", coldStartRooms);
+        map.put("coldStartRoomSize", coldStartRoomSize);
+        map.put("coldStartMemberIntervalMillis", coldStartIntervalMillis);
+        map.put("coldStartSeconds", coldStartSeconds);
         return map;
     }
 
