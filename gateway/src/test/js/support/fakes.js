@@ -129,6 +129,7 @@ export function testOptions(clock, WebSocket, extra = {}) {
     now: () => clock.now,
     random: () => 0.5,
     reconnectWhenOnline: false,
+    fetch: null,
     ...extra,
   };
 }

@@ -8,7 +8,7 @@
  * `offerWait`). A call with a waiting room starts `waiting` until an admitter admits (webrtc:admitted, shaped like
  * a join ack) or declines. A peer whose socket drops keeps its connection (webrtc:peer_reconnecting); when it or
  * this side comes back within the gateway's grace (peer_resumed, or an ack with `resumed: true`) the impolite side
- * restarts ICE. protocol/CALLS.md has the gateway's side.
+ * restarts ICE. protocol/README.md (section 5) has the gateway's side.
  */
 import { Emitter } from './emitter.js';
 import { GatewayError } from './errors.js';

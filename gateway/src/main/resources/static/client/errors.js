@@ -11,10 +11,11 @@ export const SERVER_ERROR_CODES = Object.freeze([
 /**
  * Codes the adapter adds for failures no server frame describes:
  * `timeout` (no answer within the request timeout), `disconnected` (the socket closed before the answer came)
- * `closed` (the client is closed for good: close() was called or the gateway refused to have it back) and
- * `declined` (a call's admission was declined by an admitter: webrtc:declined).
+ * `closed` (the client is closed for good: close() was called or the gateway refused to have it back),
+ * `declined` (a call's admission was declined by an admitter: webrtc:declined) and `unauthorized` (the gateway
+ * refused the token at the upgrade with HTTP 401; the client stops).
  */
-export const CLIENT_ERROR_CODES = Object.freeze(['timeout', 'disconnected', 'closed', 'declined']);
+export const CLIENT_ERROR_CODES = Object.freeze(['timeout', 'disconnected', 'closed', 'declined', 'unauthorized']);
 
 const RETRYABLE = new Set(['rate_limited', 'unavailable', 'timeout', 'disconnected']);
 

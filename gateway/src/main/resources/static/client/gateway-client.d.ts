@@ -18,7 +18,7 @@ export type ServerErrorCode =
  * Added by the adapter: no answer in time, the socket closed first, or the client is closed for good; `declined`
  * rejects a Call's `ready` when an admitter declines the waiting user.
  */
-export type ClientErrorCode = 'timeout' | 'disconnected' | 'closed' | 'declined';
+export type ClientErrorCode = 'timeout' | 'disconnected' | 'closed' | 'declined' | 'unauthorized';
 export type ErrorCode = ServerErrorCode | ClientErrorCode;
 
 export const SERVER_ERROR_CODES: readonly ServerErrorCode[];
@@ -121,8 +121,15 @@ export interface ConnectOptions {
   iceServers?: RTCIceServer[];
   /** Reconnect at once on the browser's `online` event (default true). */
   reconnectWhenOnline?: boolean;
+  /**
+   * With getToken: refusals of a fetched token (HTTP 401 at the upgrade) in a row before the client stops with an
+   * `unauthorized` error (default 3). A fixed token stops at the first.
+   */
+  maxTokenRefusals?: number;
   // Injection points, for tests.
   WebSocket?: new (url: string) => WebSocket;
+  /** Asks why an upgrade failed (a plain GET of the socket URL); default globalThis.fetch. */
+  fetch?: typeof fetch;
   RTCPeerConnection?: new (configuration?: RTCConfiguration) => RTCPeerConnection;
   timers?: Timers;
   /** Uniform in [0, 1): the backoff jitter. */

@@ -18,6 +18,7 @@ import { CloseCode, DEFAULT_BACKOFF, closePolicy, reconnectDelay } from './recon
 import { jwtExpiry } from './jwt.js';
 import { PendingRequests, SendQueue } from './requests.js';
 import { TokenRefresher } from './token-refresh.js';
+import { tokenRefusal } from './refusal.js';
 import { envelope, requireRoomId, socketUrl } from './wire.js';
 import { ChatRoom } from './chat-room.js';
 import { Call } from './call.js';
@@ -46,6 +47,7 @@ export const DEFAULT_OPTIONS = Object.freeze({
   peerLeftGrace: 15_000,
   offerWait: 4_000,
   iceServers: Object.freeze([]),
+  maxTokenRefusals: 3,
 });
 
 /**
@@ -86,6 +88,9 @@ export class GatewayClient extends Emitter {
   #reconnectTimer = null;
   #connectTimer = null;
   #onlineListener = null;
+  #fetch;
+  #upgraded = false;
+  #refusals = 0;
 
   #requests;
   #queue = new SendQueue();
@@ -120,6 +125,8 @@ export class GatewayClient extends Emitter {
       setTimeout: timers.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
       clearTimeout: timers.clearTimeout ?? ((id) => globalThis.clearTimeout(id)),
     };
+    // null turns the probe off (the unit tests do, unless they test it).
+    this.#fetch = options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? (() => Date.now());
     this.#requests = new PendingRequests(this.#timers);
@@ -304,6 +311,10 @@ export class GatewayClient extends Emitter {
     }
     this.#ws = ws;
     this.#token = token;
+    this.#upgraded = false;
+    ws.onopen = () => {
+      this.#upgraded = true;
+    };
     ws.onmessage = (event) => this.#onMessage(ws, event.data);
     ws.onclose = (event) => this.#onClose(ws, event.code, event.reason);
     ws.onerror = () => {};
@@ -337,6 +348,7 @@ export class GatewayClient extends Emitter {
     this.#ready = true;
     this.#openedAt = this.#now();
     this.#serial += 1;
+    this.#refusals = 0;
     // Rooms and calls first, so that queued frames find them joined (the gateway handles frames in order).
     for (const chat of this.#rooms.values()) {
       chat._connected();
@@ -359,6 +371,8 @@ export class GatewayClient extends Emitter {
       return;
     }
     const openedAt = this.#openedAt;
+    const upgraded = this.#upgraded;
+    const token = this.#token;
     this.#dropSocket(ws);
     if (this.#closed) {
       return;
@@ -367,6 +381,45 @@ export class GatewayClient extends Emitter {
     if (openedAt !== null && this.#now() - openedAt >= this.#options.stableAfter) {
       this.#attempt = 0;
     }
+    if (!upgraded && code === CloseCode.ABNORMAL && typeof this.#fetch === 'function') {
+      // The upgrade itself failed: a refused token must not mean reconnecting forever with it.
+      const generation = this.#generation;
+      const probe = socketUrl(this.#url, token);
+      tokenRefusal(this.#fetch, probe, this.#options.connectTimeout, this.#timers).then((refusal) => {
+        if (generation !== this.#generation || this.#closed) {
+          return;
+        }
+        if (refusal) {
+          this.#tokenRefused(refusal);
+        } else {
+          this.#afterClose(code, reason);
+        }
+      });
+      return;
+    }
+    this.#afterClose(code, reason);
+  }
+
+  /**
+   * The gateway answered 401 to the upgrade. A fixed token stops at once; with getToken the next attempt fetches
+   * a new token, and after `maxTokenRefusals` refusals in a row the client stops too. Either way the `error`
+   * event's code is `unauthorized`.
+   */
+  #tokenRefused(refusal) {
+    this.#refusals += 1;
+    const detail = `the gateway refused the token (HTTP 401${refusal.message ? `: ${refusal.message}` : ''})`;
+    if (this.#auth.getToken && this.#refusals < this.#options.maxTokenRefusals) {
+      this.#scheduleReconnect('reconnect', { code: null, reason: detail });
+      return;
+    }
+    const error = new GatewayError('unauthorized', this.#auth.getToken
+      ? `${detail}, ${this.#refusals} times in a row: check what getToken returns`
+      : `${detail}: pass getToken to connect() for fresh tokens`);
+    this.emit('error', error);
+    this.#terminate({ code: null, reason: error.message, error });
+  }
+
+  #afterClose(code, reason) {
     let policy = closePolicy(code);
     if (policy === 'fresh-token') {
       policy = this.#auth.getToken ? 'reconnect' : 'stop';
@@ -380,6 +433,7 @@ export class GatewayClient extends Emitter {
 
   /** Forgets the socket: fails what was sent on it, tells rooms and calls. */
   #dropSocket(ws, reason = 'disconnected') {
+    ws.onopen = null;
     ws.onmessage = null;
     ws.onclose = null;
     ws.onerror = null;

@@ -1,18 +1,20 @@
 package dev.signalgate.gateway;
 
-import java.util.Arrays;
+import java.util.OptionalInt;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import dev.signalgate.gateway.cli.ClientCommand;
+import dev.signalgate.gateway.cli.Commands;
 import dev.signalgate.gateway.cli.StoreCommand;
 import dev.signalgate.gateway.cli.TokenCommand;
 
 /**
  * The gateway's entry point. {@code java -jar gateway.jar} runs the gateway. Sub-commands: {@code token} mints a
  * token ({@link TokenCommand}), {@code store} runs the embedded store on its own ({@link StoreCommand}),
- * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}).
+ * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}); {@code help} (or
+ * {@code --help}, {@code -h}) prints the usage of all of them ({@link Commands}).
  */
 @SpringBootApplication(excludeName = {
         // Redis is for cluster mode only (dev.signalgate.gateway.cluster, on with spring.data.redis.url): a single
@@ -26,16 +28,9 @@ import dev.signalgate.gateway.cli.TokenCommand;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0) {
-            String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            switch (args[0]) {
-                case "token" -> System.exit(TokenCommand.run(rest, System.getenv(), System.out, System.err));
-                case "store" -> System.exit(StoreCommand.run(rest, System.getenv(), System.out, System.err));
-                case "client" -> System.exit(ClientCommand.run(rest, System.out, System.err));
-                default -> {
-                    // Anything else is Spring Boot's own arguments (--server.port=…).
-                }
-            }
+        OptionalInt exitCode = Commands.run(args, System.getenv(), System.in, System.out, System.err);
+        if (exitCode.isPresent()) {
+            System.exit(exitCode.getAsInt());
         }
         SpringApplication.run(GatewayApplication.class, args);
     }

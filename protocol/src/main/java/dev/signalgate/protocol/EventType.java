@@ -57,7 +57,12 @@ public enum EventType {
     /** A peer's connection dropped; its place is kept for the reconnect grace. */
     WEBRTC_PEER_RECONNECTING(Namespace.WEBRTC, "peer_reconnecting", Direction.SERVER_TO_CLIENT),
     /** A reconnecting peer is back within the grace; data {@code {"role"}} as in {@code peer_joined}. */
-    WEBRTC_PEER_RESUMED(Namespace.WEBRTC, "peer_resumed", Direction.SERVER_TO_CLIENT);
+    WEBRTC_PEER_RESUMED(Namespace.WEBRTC, "peer_resumed", Direction.SERVER_TO_CLIENT),
+    /**
+     * To the chat members of a room, when the users in its call change: data {@code {"users":[userIds]}}, empty
+     * when the call ended. The chat join ack carries the same as {@code "call"}.
+     */
+    WEBRTC_CALL_STATE(Namespace.WEBRTC, "call_state", Direction.SERVER_TO_CLIENT);
 
     private static final Map<String, EventType> BY_WIRE_NAME = new HashMap<>();
 

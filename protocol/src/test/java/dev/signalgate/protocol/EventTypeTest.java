@@ -58,6 +58,7 @@ class EventTypeTest {
         EXTENSION_NAMES.put(EventType.WEBRTC_DECLINED, "webrtc:declined");
         EXTENSION_NAMES.put(EventType.WEBRTC_PEER_RECONNECTING, "webrtc:peer_reconnecting");
         EXTENSION_NAMES.put(EventType.WEBRTC_PEER_RESUMED, "webrtc:peer_resumed");
+        EXTENSION_NAMES.put(EventType.WEBRTC_CALL_STATE, "webrtc:call_state");
     }
 
     @Test

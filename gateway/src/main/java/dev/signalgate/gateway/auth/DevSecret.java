@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,9 +22,25 @@ public final class DevSecret {
     private DevSecret() {
     }
 
+    /** Where the secret of a gateway with this data directory is kept. */
+    public static Path file(Path dataDir) {
+        return dataDir.resolve(FILE_NAME);
+    }
+
+    /** Reads the secret under {@code dataDir}; empty when no gateway has created one there. */
+    public static Optional<String> load(Path dataDir) {
+        Path file = file(dataDir);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the development secret " + file, e);
+        }
+    }
+
     /** Reads the secret under {@code dataDir}, creating it on first use. */
     public static String loadOrCreate(Path dataDir) {
-        Path file = dataDir.resolve(FILE_NAME);
+        Path file = file(dataDir);
         try {
             if (Files.exists(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();

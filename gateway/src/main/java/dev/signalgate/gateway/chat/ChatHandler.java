@@ -2,6 +2,7 @@ package dev.signalgate.gateway.chat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.signalgate.gateway.auth.RoomAuthorization;
 import dev.signalgate.gateway.connection.Connection;
@@ -48,6 +49,7 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
     private final Duration timeout;
     private final GatewayEvents events;
     private final Presence presence;
+    private final Function<String, Mono<ObjectNode>> callState;
 
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
             StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events) {
@@ -59,6 +61,18 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
             StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events,
             Presence presence) {
+        this(rooms, replies, messages, store, marks, storedMessages, storeTimeout, replayLowWater, events, presence,
+                room -> Mono.empty());
+    }
+
+    /**
+     * @param callState the {@code webrtc:call_state} data of a room's call, for the join ack's {@code "call"}
+     *     (empty: the ack has none)
+     */
+    public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
+            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events,
+            Presence presence, Function<String, Mono<ObjectNode>> callState) {
+        this.callState = callState;
         this.events = events;
         this.presence = presence;
         this.rooms = rooms;
@@ -116,6 +130,9 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
             members = presence.joined(KIND, room, connection.userId(), joined.userIds(), 0).map(cluster -> {
                 if (cluster.first()) {
                     ObjectNode data = Replies.object().put("userId", connection.userId());
+                    if (connection.principal().name() != null) {
+                        data.put("name", connection.principal().name());
+                    }
                     rooms.publish(room, Delivery.toAllBut(replies.encode(
                             Envelope.event(EventType.CHAT_USER_JOINED, room, connection.userId(), data)), connection));
                 }
@@ -124,7 +141,12 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         } else {
             members = presence.members(KIND, room, joined.userIds());
         }
-        return members.doOnNext(users -> users.forEach(ack.putArray("members")::add))
+        return members.doOnNext(users -> {
+                    users.forEach(ack.putArray("members")::add);
+                    ObjectNode names = ack.putObject("names");
+                    rooms.names(room).forEach(names::put);
+                })
+                .then(callState.apply(room).doOnNext(call -> ack.set("call", call)))
                 .then(Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout))
                 .doOnNext(state -> withStoreState(ack, state))
                 .onErrorResume(failure -> {

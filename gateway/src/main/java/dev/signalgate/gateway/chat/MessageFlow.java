@@ -77,6 +77,9 @@ public final class MessageFlow {
             data.set("meta", message.meta());
         }
         data.put("ts", ts);
+        if (sender.principal().name() != null) {
+            data.put("name", sender.principal().name());
+        }
         rooms.publish(room, Delivery.toAllBut(
                 replies.encode(Envelope.event(EventType.CHAT_MESSAGE, room, user, data)), sender));
         replies.ack(sender, frame, Replies.object().put("tempId", message.tempId()));

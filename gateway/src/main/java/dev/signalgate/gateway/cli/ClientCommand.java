@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.cli;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,16 +16,25 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code java -jar gateway.jar client --token <jwt> [--url ws://localhost:8080/ws]}: a minimal interactive
  * WebSocket client for trying the gateway by hand. Each line typed is sent as one text frame; each frame received
- * is printed on its own line; the close code is printed when the gateway closes the connection.
+ * is printed on its own line; the close code is printed when the gateway closes the connection. A connection that
+ * fails says why ({@link ConnectFailure}): the HTTP status and the gateway's JSON reason for a refused upgrade, or
+ * that nothing listens on the address.
  */
 public final class ClientCommand {
 
-    static final String USAGE = "usage: java -jar gateway.jar client --token <jwt> [--url ws://localhost:8080/ws]";
+    static final String USAGE = """
+            usage: java -jar gateway.jar client --token <jwt> [--url ws://localhost:8080/ws]
+              A line-by-line WebSocket client: each line typed is sent as one frame, each frame received
+              is printed on its own line. Try {"type":"chat:join_room","id":"1","room":"lobby"}.""";
 
     private ClientCommand() {
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         Map<String, String> options;
         try {
             options = Options.parse(args, "--token", "--url");
@@ -37,19 +47,30 @@ public final class ClientCommand {
             return 2;
         }
         String url = options.getOrDefault("--url", "ws://localhost:8080/ws");
-        URI uri = URI.create(url + (url.contains("?") ? "&" : "?") + "access_token="
-                + URLEncoder.encode(options.get("--token"), StandardCharsets.UTF_8));
+        URI uri;
+        try {
+            uri = URI.create(url + (url.contains("?") ? "&" : "?") + "access_token="
+                    + URLEncoder.encode(options.get("--token"), StandardCharsets.UTF_8));
+            if (uri.getHost() == null || !("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException("expected ws://host:port/ws or wss://…");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("--url " + url + ": " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        HttpClient http = HttpClient.newHttpClient();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket socket;
         try {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new Printer(out, closed)).join();
+            socket = http.newWebSocketBuilder().buildAsync(uri, new Printer(out, closed)).join();
         } catch (RuntimeException e) {
-            err.println("connection refused: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+            err.println(ConnectFailure.explain(http, uri, url, e));
             return 1;
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
-            while (!closed.isDone() && (line = in.readLine()) != null) {
+            while (!closed.isDone() && (line = lines.readLine()) != null) {
                 if (!line.isBlank()) {
                     socket.sendText(line, true).join();
                 }

@@ -14,13 +14,20 @@ import dev.signalgate.persistence.embedded.EmbeddedMongo;
  */
 public final class StoreCommand {
 
-    static final String USAGE = "usage: java -jar gateway.jar store [--port 27017] [--host 127.0.0.1]"
-            + " [--data-dir ./data]";
+    static final String USAGE = """
+            usage: java -jar gateway.jar store [--port 27017] [--host 127.0.0.1] [--data-dir ./data]
+              Runs the embedded MongoDB-wire store on its own, so that several gateways on one machine
+              share it (SPRING_MONGODB_URI=mongodb://127.0.0.1:27017/signalgate). --data-dir defaults to
+              GATEWAY_DATA_DIR, else ./data. Stops on Ctrl-C or SIGTERM.""";
 
     private StoreCommand() {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (Usage.asksForHelp(args)) {
+            out.println(USAGE);
+            return 0;
+        }
         Map<String, String> options;
         try {
             options = Options.parse(args, "--port", "--host", "--data-dir");

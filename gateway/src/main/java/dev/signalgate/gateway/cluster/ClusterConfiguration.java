@@ -2,6 +2,7 @@ package dev.signalgate.gateway.cluster;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.health.DataRedisReactiveHealthIndicator;
@@ -16,6 +17,7 @@ import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.Presence;
+import dev.signalgate.gateway.webrtc.WebRtcHandler;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.EventType;
@@ -33,7 +35,7 @@ class ClusterConfiguration {
     @Bean(destroyMethod = "close")
     ClusterNode clusterNode(org.springframework.core.env.Environment environment,
             @Qualifier("chatRooms") Hub chatRooms, @Qualifier("calls") Hub calls, ConnectionRegistry registry,
-            Replies replies, GatewayProperties properties) {
+            Replies replies, GatewayProperties properties, ObjectProvider<WebRtcHandler> webRtc) {
         GatewayProperties.Cluster settings = properties.cluster();
         ClusterNode.Departures departures = (hub, room, user) -> {
             EventType type = hub == chatRooms ? EventType.CHAT_USER_LEFT : EventType.WEBRTC_PEER_LEFT;
@@ -42,6 +44,10 @@ class ClusterConfiguration {
                 data.put("userId", user);
             }
             hub.publish(room, Delivery.toAll(replies.encode(Envelope.event(type, room, user, data))));
+            if (hub == calls) {
+                // The dead node's peers left the call: the room's chat members stop seeing them in it.
+                webRtc.ifAvailable(handler -> handler.callStateChanged(room));
+            }
         };
         return new ClusterNode(environment.getRequiredProperty("spring.data.redis.url"), settings.heartbeat(),
                 settings.expiry(), settings.timeout(), List.of(chatRooms, calls), registry::byId, departures,

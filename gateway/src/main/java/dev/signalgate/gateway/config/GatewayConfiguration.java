@@ -101,10 +101,10 @@ class GatewayConfiguration {
     @Bean
     ChatHandler chatHandler(@Qualifier("chatRooms") Hub chatRooms, Replies replies, MessageFlow messageFlow,
             MessageStore store, ReadMarkStore marks, StoredMessages storedMessages, GatewayProperties properties,
-            GatewayEvents events, ObjectProvider<Presence> presence) {
+            GatewayEvents events, ObjectProvider<Presence> presence, WebRtcHandler webRtcHandler) {
         return new ChatHandler(chatRooms, replies, messageFlow, store, marks, storedMessages,
                 properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4, events,
-                presence.getIfAvailable(() -> Presence.LOCAL));
+                presence.getIfAvailable(() -> Presence.LOCAL), webRtcHandler::callState);
     }
 
     @Bean
@@ -113,10 +113,11 @@ class GatewayConfiguration {
     }
 
     @Bean
-    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, Replies replies, GatewayEvents events,
-            GatewayProperties properties, IceServers iceServers, ObjectProvider<Presence> presence) {
+    WebRtcHandler webRtcHandler(@Qualifier("calls") Hub calls, @Qualifier("chatRooms") Hub chatRooms,
+            Replies replies, GatewayEvents events, GatewayProperties properties, IceServers iceServers,
+            ObjectProvider<Presence> presence) {
         return new WebRtcHandler(calls, replies, events, properties.call(), iceServers, Schedulers.parallel(),
-                presence.getIfAvailable(() -> Presence.LOCAL));
+                presence.getIfAvailable(() -> Presence.LOCAL), chatRooms);
     }
 
     @Bean

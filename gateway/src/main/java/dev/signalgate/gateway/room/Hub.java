@@ -126,6 +126,12 @@ public final class Hub {
         return room == null ? List.of() : room.userIds();
     }
 
+    /** The display names of the users present in the room on this node, by user id ({@link Room#names()}). */
+    public Map<String, String> names(String roomId) {
+        Room room = rooms.get(roomId);
+        return room == null ? Map.of() : room.names();
+    }
+
     public int roomCount() {
         return rooms.size();
     }

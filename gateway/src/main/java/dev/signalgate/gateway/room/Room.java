@@ -88,6 +88,18 @@ public final class Room {
         return connectionsByUser.containsKey(userId);
     }
 
+    /** The display names ({@code name} claim) of the users present whose token has one, by user id. */
+    public synchronized Map<String, String> names() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Connection connection : members.keySet()) {
+            String name = connection.principal().name();
+            if (name != null) {
+                names.put(connection.userId(), name);
+            }
+        }
+        return names;
+    }
+
     public synchronized int connectionCount() {
         return members.size();
     }

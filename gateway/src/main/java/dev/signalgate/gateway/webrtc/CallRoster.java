@@ -63,6 +63,7 @@ final class CallRoster {
     private final Presence presence;
     private final CallStates states = new CallStates();
     private final Map<Connection, Set<String>> waitingRooms = new ConcurrentHashMap<>();
+    private final CallStateAnnouncer announcer;
 
     /**
      * @param capacity users a call holds, present and reconnecting together
@@ -70,7 +71,9 @@ final class CallRoster {
      * @param scheduler runs the grace timers and the credential refreshes
      */
     CallRoster(Hub calls, Replies replies, GatewayEvents events, int capacity, Duration reconnectGrace,
-            AdmissionPolicy admission, IceServers iceServers, Scheduler scheduler, Presence presence) {
+            AdmissionPolicy admission, IceServers iceServers, Scheduler scheduler, Presence presence,
+            CallStateAnnouncer announcer) {
+        this.announcer = announcer;
         this.presence = presence;
         this.calls = calls;
         this.replies = replies;
@@ -200,6 +203,9 @@ final class CallRoster {
                 }
             }
         }
+        if (joined.firstOfUser() && !resumed) {
+            announcer.changed(room, usersHeld(call, room));
+        }
         refresh.start(connection, room);
         ObjectNode data = callData(call, room, user, remotePeers);
         if (resumed) {
@@ -269,8 +275,27 @@ final class CallRoster {
 
     /** The user's seat is free: {@code peer_left}, once the user is gone from every node (at once on one node). */
     private void peerLeft(String room, String user) {
-        presence.left(KIND, room, user).filter(Boolean::booleanValue)
-                .subscribe(gone -> publish(room, EventType.WEBRTC_PEER_LEFT, user));
+        presence.left(KIND, room, user).filter(Boolean::booleanValue).subscribe(gone -> {
+            publish(room, EventType.WEBRTC_PEER_LEFT, user);
+            callStateChanged(room);
+        });
+    }
+
+    /** Tells the room's chat members who is in the call now (also after another node died with its peers). */
+    void callStateChanged(String room) {
+        announcer.changed(room, states.read(room, call -> usersHeld(call, room)));
+    }
+
+    /** {@code webrtc:call_state} data of the room's call: its users on any node. */
+    Mono<ObjectNode> callState(String room) {
+        return announcer.state(room, states.read(room, call -> usersHeld(call, room)));
+    }
+
+    /** The users holding a seat in the call on this node: present, then reconnecting. */
+    private List<String> usersHeld(CallState call, String room) {
+        Set<String> users = new LinkedHashSet<>(calls.userIds(room));
+        users.addAll(call.reconnectingUsers());
+        return List.copyOf(users);
     }
 
     private void publish(String room, EventType type, String user) {

@@ -20,6 +20,7 @@ import dev.signalgate.protocol.Payloads;
 import dev.signalgate.protocol.ProtocolException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code webrtc:} namespace: the call of a room, with a capacity counted in users (two for a
@@ -56,12 +57,15 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
      */
     public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events, GatewayProperties.Call settings,
             IceServers iceServers, Scheduler scheduler) {
-        this(calls, replies, events, settings, iceServers, scheduler, Presence.LOCAL);
+        this(calls, replies, events, settings, iceServers, scheduler, Presence.LOCAL, null);
     }
 
-    /** @param presence who is in a call on any node ({@link Presence#LOCAL} for a single node) */
+    /**
+     * @param presence who is in a call on any node ({@link Presence#LOCAL} for a single node)
+     * @param chatRooms where {@code webrtc:call_state} goes: the chat members of the call's room; null for none
+     */
     public WebRtcHandler(Hub calls, Replies replies, GatewayEvents events, GatewayProperties.Call settings,
-            IceServers iceServers, Scheduler scheduler, Presence presence) {
+            IceServers iceServers, Scheduler scheduler, Presence presence, Hub chatRooms) {
         this.calls = calls;
         this.presence = presence;
         this.capacity = settings.capacity();
@@ -69,7 +73,17 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
         Duration grace = settings.reconnectGrace() == null ? Duration.ZERO : settings.reconnectGrace();
         this.roster = new CallRoster(calls, replies, events, settings.capacity(), grace,
                 new AdmissionPolicy(settings.admissionRooms(), settings.admittingRoles()), iceServers, scheduler,
-                presence);
+                presence, new CallStateAnnouncer(chatRooms, replies, presence));
+    }
+
+    /** {@code {"users":[…]}}: who is in the call of {@code room} on any node, for the chat join ack. */
+    public Mono<ObjectNode> callState(String room) {
+        return roster.callState(room);
+    }
+
+    /** The users of the call of {@code room} changed outside a frame (a node died): tells its chat members. */
+    public void callStateChanged(String room) {
+        roster.callStateChanged(room);
     }
 
     @Override

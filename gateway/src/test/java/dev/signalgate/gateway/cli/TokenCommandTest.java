@@ -42,14 +42,37 @@ class TokenCommandTest {
     }
 
     @Test
-    void withoutASecretItSignsWithTheDevelopmentSecretTheGatewayWillUse() throws Exception {
+    void withoutASecretItSignsWithTheDevelopmentSecretOfTheGatewayAndSaysWhichFile() {
+        String gatewaySecret = DevSecret.loadOrCreate(dataDir); // what a gateway started on this data dir did
+
         int code = run(Map.of("GATEWAY_DATA_DIR", dataDir.toString()), "--sub", "bob", "--rooms", "*");
 
         assertThat(code).isZero();
-        String secret = Files.readString(dataDir.resolve(DevSecret.FILE_NAME)).trim();
-        assertThat(secret).isEqualTo(DevSecret.loadOrCreate(dataDir));
-        assertThat(verifier(secret).verify(out.toString(StandardCharsets.UTF_8).trim()).block().userId())
+        assertThat(verifier(gatewaySecret).verify(out.toString(StandardCharsets.UTF_8).trim()).block().userId())
                 .isEqualTo("bob");
+        assertThat(stderr()).contains("development secret in "
+                + dataDir.resolve(DevSecret.FILE_NAME).toAbsolutePath().normalize());
+    }
+
+    @Test
+    void withoutASecretFileItCreatesNoneAndSaysWhereTheGatewayKeepsIt() {
+        int code = run(Map.of("GATEWAY_DATA_DIR", dataDir.toString()), "--sub", "bob", "--rooms", "*");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(stderr()).contains("no development secret at "
+                + dataDir.resolve(DevSecret.FILE_NAME).toAbsolutePath().normalize(), "GATEWAY_DATA_DIR");
+        assertThat(Files.exists(dataDir.resolve(DevSecret.FILE_NAME))).isFalse();
+    }
+
+    @Test
+    void withoutRoomsItWarnsThatTheTokenCanJoinNoRoom() {
+        int code = run(Map.of("GATEWAY_JWT_SECRET", Tokens.SECRET), "--sub", "carol");
+
+        assertThat(code).isZero();
+        assertThat(stderr()).contains("warning: no --rooms: this token can join no room");
+        UserPrincipal principal = verifier(Tokens.SECRET).verify(out.toString(StandardCharsets.UTF_8).trim()).block();
+        assertThat(principal.rooms().allows("lobby")).isFalse();
     }
 
     @Test
@@ -59,6 +82,10 @@ class TokenCommandTest {
         assertThat(run(Map.of("GATEWAY_JWT_SECRET", Tokens.SECRET), "--sub")).isEqualTo(2);
         assertThat(run(Map.of("GATEWAY_JWT_SECRET", Tokens.SECRET), "--bogus", "x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     private int run(Map<String, String> env, String... args) {
