@@ -20,7 +20,8 @@ import { backoffDelay } from './reconnect.js';
  * ({userId, name?, role?}), `admissionCancelled` ({userId, reason}), `peerjoined` ({peerId, role}),
  * `peerreconnecting` ({peerId}), `peerresumed` ({peerId, role}), `peerleft` ({peerId, hungUp}), `stream`
  * ({peerId, stream}: a remote stream appeared), `track` ({peerId, track, stream}), `streamended` ({peerId, stream}),
- * `connectionstatechange` ({peerId, state, connectionState}), `left`, `error`, and every wire frame of the call
+ * `connectionstatechange` ({peerId, state, connectionState}), `left`, `revoked` ({room, reason}: the gateway took
+ * this connection out of the call, see auth:rooms_revoked; the call ends and is not joined again), `error`, and every wire frame of the call
  * under its own type.
  */
 export class Call extends Emitter {
@@ -256,6 +257,17 @@ export class Call extends Emitter {
       this.#closePeer(peer);
     }
     this.#link.forgetCall(this);
+  }
+
+  /** The gateway took the connection out of the call (auth:rooms_revoked): end it locally, never re-join. */
+  _revoked(reason) {
+    if (this.#state === 'left') {
+      return;
+    }
+    this._destroy();
+    this.#rejectReady(new GatewayError('forbidden', `access to the call of ${this.room} was revoked (${reason})`));
+    this.emit('revoked', { room: this.room, reason });
+    this.emit('left', { room: this.room, reason });
   }
 
   _handle(frame) {

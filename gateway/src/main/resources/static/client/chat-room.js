@@ -11,7 +11,8 @@ import { TypingSender, TypingUsers } from './typing.js';
 
 /**
  * Events: `message` (a message appeared), `update` (a message changed state), `members`, `typing`, `seen`,
- * `joined`, `left`, `history`, `error`, and every wire frame of the room under its own type (`chat:confirmed`,
+ * `joined`, `left`, `revoked` ({room, reason}: the gateway took this connection out of the room, see
+ * auth:rooms_revoked; the room is not joined again on reconnect), `history`, `error`, and every wire frame of the room under its own type (`chat:confirmed`,
  * a backend's `queue:updated`, ...).
  */
 export class ChatRoom extends Emitter {
@@ -293,6 +294,21 @@ export class ChatRoom extends Emitter {
     if (this.#wanted) {
       this.#sendJoin();
     }
+  }
+
+  /** The gateway took the connection out of the room (auth:rooms_revoked): leave locally, never re-join. */
+  _revoked(reason) {
+    this.#wanted = false;
+    this.#joined = false;
+    this.#joinedHere = false;
+    this.#clearRejoin();
+    this.#typing.reset();
+    this.#typists.clear();
+    const error = new GatewayError('forbidden', `access to room ${this.room} was revoked (${reason})`);
+    this.#rejectJoinWaiters(error);
+    this.#failPending('forbidden', `access to room ${this.room} was revoked before the message was stored`);
+    this.emit('revoked', { room: this.room, reason });
+    this.emit('left', { room: this.room, reason });
   }
 
   _disconnected() {

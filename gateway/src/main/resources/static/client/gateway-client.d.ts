@@ -174,8 +174,18 @@ export class GatewayClient extends Emitter {
   on(type: 'error', handler: (error: GatewayError) => void): Unsubscribe;
   on(type: 'welcome', handler: (frame: Envelope<{ userId: string; connectionId: string; protocolVersion: number }>) => void): Unsubscribe;
   on(type: 'tokenrefresh', handler: (event: { exp: number }) => void): Unsubscribe;
+  /** The gateway took this connection out of rooms (their chat and call); they are not joined again. */
+  on(type: 'roomsrevoked', handler: (event: RoomsRevoked) => void): Unsubscribe;
   /** Any other frame type: `chat:message`, `webrtc:offer`, a backend's `queue:updated`, ... */
   on(type: string, handler: (frame: Envelope<any>) => void): Unsubscribe;
+}
+
+/** Why auth:rooms_revoked took rooms away: a narrower token on refresh, or a backend's removal. */
+export type RevokeReason = 'token_narrowed' | 'removed' | string;
+
+export interface RoomsRevoked {
+  rooms: string[];
+  reason: RevokeReason;
 }
 
 // ---- chat ----
@@ -234,7 +244,8 @@ export class ChatRoom extends Emitter {
   on(type: 'typing', handler: (event: { userId: string; typing: boolean; users: string[] }) => void): Unsubscribe;
   on(type: 'seen', handler: (event: { userId: string; seq: number; readMarks: Record<string, number> }) => void): Unsubscribe;
   on(type: 'joined', handler: (ack: JoinAck) => void): Unsubscribe;
-  on(type: 'left', handler: (event: { room: string }) => void): Unsubscribe;
+  on(type: 'left', handler: (event: { room: string; reason?: RevokeReason }) => void): Unsubscribe;
+  on(type: 'revoked', handler: (event: { room: string; reason: RevokeReason }) => void): Unsubscribe;
   on(type: 'history', handler: (event: { messages: ChatMessage[]; hasMore: boolean }) => void): Unsubscribe;
   on(type: 'error', handler: (error: GatewayError) => void): Unsubscribe;
   on(type: string, handler: (frame: Envelope<any>) => void): Unsubscribe;
@@ -335,7 +346,8 @@ export class Call extends Emitter {
   on(type: 'stream' | 'streamended', handler: (event: { peerId: string; stream: MediaStream }) => void): Unsubscribe;
   on(type: 'track', handler: (event: { peerId: string; track: MediaStreamTrack; stream: MediaStream }) => void): Unsubscribe;
   on(type: 'connectionstatechange', handler: (event: { peerId: string; state: RTCPeerConnectionState; connectionState: RTCPeerConnectionState }) => void): Unsubscribe;
-  on(type: 'left', handler: (event: { room: string }) => void): Unsubscribe;
+  on(type: 'left', handler: (event: { room: string; reason?: RevokeReason }) => void): Unsubscribe;
+  on(type: 'revoked', handler: (event: { room: string; reason: RevokeReason }) => void): Unsubscribe;
   on(type: 'error', handler: (error: Error) => void): Unsubscribe;
   on(type: string, handler: (frame: Envelope<any>) => void): Unsubscribe;
 }

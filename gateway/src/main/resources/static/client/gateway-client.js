@@ -551,6 +551,9 @@ export class GatewayClient extends Emitter {
         this.emit('error', GatewayError.fromFrame(frame));
         return;
       }
+      case 'auth:rooms_revoked':
+        this.#onRoomsRevoked(frame);
+        return;
       default:
         if (typeof frame.room === 'string') {
           if (frame.type.startsWith('webrtc:')) {
@@ -561,6 +564,17 @@ export class GatewayClient extends Emitter {
         }
         this.emit(frame.type, frame);
     }
+  }
+
+  /** The gateway took this connection out of rooms: their chats and calls end here and are never re-joined. */
+  #onRoomsRevoked(frame) {
+    const rooms = Array.isArray(frame.data.rooms) ? frame.data.rooms.filter((r) => typeof r === 'string') : [];
+    const reason = typeof frame.data.reason === 'string' ? frame.data.reason : 'revoked';
+    for (const room of rooms) {
+      this.#rooms.get(room)?._revoked(reason);
+      this.#calls.get(room)?._revoked(reason);
+    }
+    this.emit('roomsrevoked', { rooms, reason });
   }
 
   #clearTimer(which) {

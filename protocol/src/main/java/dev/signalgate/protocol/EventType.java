@@ -16,6 +16,12 @@ public enum EventType {
     ERROR(Namespace.CONTROL, "error", Direction.SERVER_TO_CLIENT),
     /** Replaces the connection's token before it expires; data {@code {"token"}}. */
     AUTH_REFRESH(Namespace.CONTROL, "auth:refresh", Direction.CLIENT_TO_SERVER),
+    /**
+     * The connection lost rooms (their chat and their call) while it stays open; data {@code {"rooms","reason"}},
+     * reason {@code token_narrowed} (an {@code auth:refresh} whose rooms claim no longer covers them) or
+     * {@code removed} (a backend removed the user). The client must not join them again on its own.
+     */
+    AUTH_ROOMS_REVOKED(Namespace.CONTROL, "auth:rooms_revoked", Direction.SERVER_TO_CLIENT),
 
     CHAT_JOIN_ROOM(Namespace.CHAT, "join_room", Direction.CLIENT_TO_SERVER),
     CHAT_LEAVE_ROOM(Namespace.CHAT, "leave_room", Direction.CLIENT_TO_SERVER),

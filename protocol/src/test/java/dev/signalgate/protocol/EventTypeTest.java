@@ -48,6 +48,7 @@ class EventTypeTest {
 
     static {
         EXTENSION_NAMES.put(EventType.AUTH_REFRESH, "auth:refresh");
+        EXTENSION_NAMES.put(EventType.AUTH_ROOMS_REVOKED, "auth:rooms_revoked");
         EXTENSION_NAMES.put(EventType.WEBRTC_ADMIT, "webrtc:admit");
         EXTENSION_NAMES.put(EventType.WEBRTC_DECLINE, "webrtc:decline");
         EXTENSION_NAMES.put(EventType.WEBRTC_ICE_SERVERS, "webrtc:ice_servers");

@@ -2,6 +2,7 @@ package dev.signalgate.gateway.api;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +11,10 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.signalgate.gateway.auth.TokenVerifier;
+import dev.signalgate.gateway.cluster.ClusterRemoval;
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.control.LocalMemberRemoval;
 import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observability.AuditLog;
 import dev.signalgate.gateway.observability.GatewayMetrics;
@@ -19,7 +22,10 @@ import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.MessageWriter;
 import dev.signalgate.protocol.FrameCodec;
 
-/** The HTTP API's routes: {@code /api/rooms/{room}/events}, {@code /api/stats}, {@code /api/users/{userId}/disconnect}. */
+/**
+ * The HTTP API's routes: {@code /api/rooms/{room}/events}, {@code /api/rooms/{room}/members/{userId}/remove},
+ * {@code /api/stats}, {@code /api/users/{userId}/disconnect}.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiConfiguration {
 
@@ -50,9 +56,18 @@ class ApiConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> apiRoutes(EventPublisher events, StatsHandler stats, AdminHandler admin) {
+    RemovalHandler removalHandler(ApiAuth auth, LocalMemberRemoval local, ObjectProvider<ClusterRemoval> cluster,
+            AuditLog audit) {
+        ClusterRemoval everywhere = cluster.getIfAvailable();
+        return new RemovalHandler(auth, everywhere == null ? local : everywhere, audit);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> apiRoutes(EventPublisher events, StatsHandler stats, AdminHandler admin,
+            RemovalHandler removals) {
         return RouterFunctions.route()
                 .POST("/api/rooms/{room}/events", events::publish)
+                .POST("/api/rooms/{room}/members/{userId}/remove", removals::remove)
                 .GET("/api/stats", stats::stats)
                 .POST("/api/users/{userId}/disconnect", admin::disconnect)
                 .build();

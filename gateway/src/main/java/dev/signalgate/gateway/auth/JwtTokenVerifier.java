@@ -115,7 +115,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         try {
             return new UserPrincipal(sub, claims.getStringClaim("name"), claims.getStringClaim("role"),
-                    RoomAccess.of(roomPatterns(claims)), claims.getExpirationTime().toInstant());
+                    RoomAccess.of(roomPatterns(claims)), claims.getExpirationTime().toInstant(),
+                    issuedAt == null ? null : issuedAt.toInstant());
         } catch (ParseException e) {
             throw new TokenRefusedException("invalid claims: name and role must be strings");
         }

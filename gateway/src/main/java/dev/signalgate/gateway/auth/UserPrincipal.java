@@ -11,9 +11,15 @@ import java.time.Instant;
  * @param role the token's {@code role} ({@code doctor}, {@code patient}, {@code service}, …), or null
  * @param rooms what the token's {@code rooms} claim allows
  * @param expiresAt the token's {@code exp}
+ * @param issuedAt the token's {@code iat}, or null when it has none
  */
-public record UserPrincipal(String userId, String name, String role, RoomAccess rooms, Instant expiresAt)
-        implements Principal {
+public record UserPrincipal(String userId, String name, String role, RoomAccess rooms, Instant expiresAt,
+        Instant issuedAt) implements Principal {
+
+    /** A principal whose token carries no {@code iat}. */
+    public UserPrincipal(String userId, String name, String role, RoomAccess rooms, Instant expiresAt) {
+        this(userId, name, role, rooms, expiresAt, null);
+    }
 
     /** The role that backends use to publish events and read stats. */
     public static final String SERVICE_ROLE = "service";

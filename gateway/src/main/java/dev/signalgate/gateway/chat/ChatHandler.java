@@ -1,14 +1,18 @@
 package dev.signalgate.gateway.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import dev.signalgate.gateway.auth.RoomAuthorization;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.dispatch.RoomRevoker;
 import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
@@ -34,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Joining works while the store is down: presence, typing and the optimistic relay carry on, the ack then
  * lacks {@code lastSeq} and {@code readMarks} and says {@code "store":"unavailable"}.
  */
-public final class ChatHandler implements EventHandler, DisconnectListener {
+public final class ChatHandler implements EventHandler, DisconnectListener, RoomRevoker {
 
     static final String KIND = "chat";
 
@@ -216,5 +220,17 @@ public final class ChatHandler implements EventHandler, DisconnectListener {
         for (String room : connection.rooms()) {
             leaveRoom(connection, room);
         }
+    }
+
+    @Override
+    public List<String> revoke(Connection connection, Predicate<String> stillAllowed) {
+        List<String> lost = new ArrayList<>();
+        for (String room : List.copyOf(connection.rooms())) {
+            if (!stillAllowed.test(room)) {
+                leaveRoom(connection, room);
+                lost.add(room);
+            }
+        }
+        return lost;
     }
 }

@@ -1,5 +1,6 @@
 package dev.signalgate.gateway.cluster;
 
+import java.time.Clock;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,6 +14,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.control.LocalMemberRemoval;
 import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
@@ -62,6 +64,12 @@ class ClusterConfiguration {
                     hub.deliverRemote(room, Delivery.toAll(
                             replies.encode(new Envelope("error", null, room, null, null, null, error))));
                 });
+    }
+
+    @Bean(destroyMethod = "close")
+    ClusterRemoval clusterRemoval(ClusterNode node, LocalMemberRemoval local, Clock clock,
+            GatewayProperties properties) {
+        return node.removals(local, clock, properties.cluster().timeout());
     }
 
     @Bean

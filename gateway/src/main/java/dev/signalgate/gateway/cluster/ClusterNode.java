@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.cluster;
 
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.control.LocalMemberRemoval;
 import dev.signalgate.gateway.room.Hub;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -135,6 +137,11 @@ public final class ClusterNode implements AutoCloseable {
 
     public RedisPresence presence() {
         return presence;
+    }
+
+    /** Removals of users from rooms across the cluster, on a pub/sub connection of their own. */
+    ClusterRemoval removals(LocalMemberRemoval local, Clock clock, Duration timeout) {
+        return new ClusterRemoval(id, client, local, clock, timeout);
     }
 
     /** Whether the node currently reaches Redis. */

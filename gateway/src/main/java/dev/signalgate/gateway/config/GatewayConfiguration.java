@@ -11,12 +11,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.signalgate.gateway.auth.HandshakeFilter;
+import dev.signalgate.gateway.auth.RemovedMembers;
 import dev.signalgate.gateway.auth.TokenVerifier;
 import dev.signalgate.gateway.chat.ChatHandler;
 import dev.signalgate.gateway.chat.MessageFlow;
 import dev.signalgate.gateway.chat.StoredMessages;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.control.AccessRevocation;
 import dev.signalgate.gateway.control.ControlHandler;
+import dev.signalgate.gateway.control.LocalMemberRemoval;
 import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
 import dev.signalgate.gateway.connection.GracefulShutdown;
 import dev.signalgate.gateway.connection.TokenExpiry;
@@ -26,6 +29,7 @@ import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.dispatch.RoomRevoker;
 import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.observability.GatewayObserver;
 import dev.signalgate.gateway.room.Hub;
@@ -121,16 +125,32 @@ class GatewayConfiguration {
     }
 
     @Bean
+    AccessRevocation accessRevocation(List<RoomRevoker> revokers, Replies replies) {
+        return new AccessRevocation(revokers, replies);
+    }
+
+    @Bean
+    RemovedMembers removedMembers(Clock clock, GatewayProperties properties) {
+        return new RemovedMembers(clock, properties.removal().remember());
+    }
+
+    @Bean
+    LocalMemberRemoval localMemberRemoval(ConnectionRegistry registry, AccessRevocation revocation,
+            RemovedMembers removed, Clock clock) {
+        return new LocalMemberRemoval(registry, revocation, removed, clock);
+    }
+
+    @Bean
     ControlHandler controlHandler(TokenVerifier verifier, Replies replies, TokenExpiry tokenExpiry,
-            GatewayProperties properties) {
-        return new ControlHandler(verifier, replies, tokenExpiry, properties.jwt().maxTokenLength());
+            GatewayProperties properties, AccessRevocation revocation) {
+        return new ControlHandler(verifier, replies, tokenExpiry, properties.jwt().maxTokenLength(), revocation);
     }
 
     @Bean
     Dispatcher dispatcher(FrameCodec codec, Replies replies, List<EventHandler> handlers, GatewayEvents events,
-            GatewayProperties properties) {
+            GatewayProperties properties, RemovedMembers removed) {
         return new Dispatcher(codec, replies, handlers,
-                new ConnectionPolicy(properties.limits().maxRoomsPerConnection()), events);
+                new ConnectionPolicy(properties.limits().maxRoomsPerConnection(), removed), events);
     }
 
     @Bean

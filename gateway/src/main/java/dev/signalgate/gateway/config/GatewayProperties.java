@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  *     processor. Reactor Netty's own default is at least 4, which on a 2-core machine puts two loops on each
  *     core and makes most of a room's deliveries cross to another thread (fan-out into a 1,000-member room on
  *     2 cores: 209,000 deliveries/s with 4 loops, 222,000–228,000 with 2; see gateway/BENCHMARKS.md)
+ * @param removal what a backend's removal of a user from a room leaves behind
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -42,7 +43,8 @@ public record GatewayProperties(
         @DefaultValue Liveness liveness,
         @DefaultValue Turn turn,
         @DefaultValue Cluster cluster,
-        @DefaultValue("0") int ioThreads) {
+        @DefaultValue("0") int ioThreads,
+        @DefaultValue Removal removal) {
 
     /** {@link #ioThreads}, with 0 resolved to the number of available processors. */
     public int effectiveIoThreads() {
@@ -164,6 +166,16 @@ public record GatewayProperties(
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
             @DefaultValue("2ms") Duration batchDelay, Duration retention) {
+    }
+
+    /**
+     * A user removed from a room ({@code POST /api/rooms/{room}/members/{userId}/remove}) may not join it again
+     * with a token issued at or before the removal (or one without {@code iat}); a token issued later may.
+     *
+     * @param remember how long each node keeps a removal (default 24 h): make it longer than your longest token
+     *     lifetime, or an old token gets back in once the removal is forgotten
+     */
+    public record Removal(@DefaultValue("24h") Duration remember) {
     }
 
     /**

@@ -16,7 +16,10 @@ import reactor.core.publisher.Mono;
 /**
  * Connection-level control frames. {@code auth:refresh} {@code {"token"}} replaces the connection's token before
  * it expires: the new token is verified like one at the upgrade and must name the same user ({@code sub}); its
- * {@code rooms} claim governs later joins. The ack carries the new expiry, {@code exp}, in epoch seconds.
+ * {@code rooms} claim governs later joins, and takes effect at once: every chat room and call the new claim no
+ * longer covers is left as {@code chat:leave_room} / {@code webrtc:leave_room} would, and the client gets
+ * {@code auth:rooms_revoked} {@code {"rooms","reason":"token_narrowed"}} before the ack ({@link AccessRevocation}).
+ * The ack carries the new expiry, {@code exp}, in epoch seconds.
  */
 public final class ControlHandler implements EventHandler {
 
@@ -24,8 +27,11 @@ public final class ControlHandler implements EventHandler {
     private final Replies replies;
     private final TokenExpiry tokenExpiry;
     private final int maxTokenLength;
+    private final AccessRevocation revocation;
 
-    public ControlHandler(TokenVerifier verifier, Replies replies, TokenExpiry tokenExpiry, int maxTokenLength) {
+    public ControlHandler(TokenVerifier verifier, Replies replies, TokenExpiry tokenExpiry, int maxTokenLength,
+            AccessRevocation revocation) {
+        this.revocation = revocation;
         this.verifier = verifier;
         this.replies = replies;
         this.tokenExpiry = tokenExpiry;
@@ -50,6 +56,7 @@ public final class ControlHandler implements EventHandler {
                     }
                     connection.refreshPrincipal(principal);
                     tokenExpiry.watch(connection);
+                    revocation.revoke(connection, principal.rooms()::allows, AccessRevocation.TOKEN_NARROWED);
                     replies.ack(connection, frame, Replies.object().put("exp", principal.expiresAt().getEpochSecond()));
                 })
                 .then();

@@ -82,6 +82,22 @@ public final class AuditLog implements GatewayObserver {
                         role(by));
     }
 
+    /** A service removed a user from a room (and its call) through the API. */
+    public void userRemoved(UserPrincipal by, String room, String userId, int connections) {
+        if (!enabled) {
+            return;
+        }
+        audit.atInfo()
+                .addKeyValue("event.action", "user.removed")
+                .addKeyValue("user.id", by.userId())
+                .addKeyValue("user.role", role(by))
+                .addKeyValue("user.target.id", userId)
+                .addKeyValue("room", room)
+                .addKeyValue("connections", connections)
+                .log("user.removed room={} target={} connections={} by={} role={}", room, userId, connections,
+                        by.userId(), role(by));
+    }
+
     private static void record(String action, Connection connection, String room, int users) {
         UserPrincipal principal = connection.principal();
         var line = audit.atInfo()

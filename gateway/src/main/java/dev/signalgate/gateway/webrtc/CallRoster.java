@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import dev.signalgate.gateway.auth.RoomAuthorization;
 import dev.signalgate.gateway.auth.UserPrincipal;
@@ -160,6 +161,34 @@ final class CallRoster {
         }
         resumable.remove(connection);
         refresh.stopAll(connection);
+    }
+
+    /**
+     * Hangs up every call the connection may no longer be in, as {@code webrtc:leave_room} would (no reconnect
+     * grace: access is gone), and ends its waiting in such rooms. Answers the rooms left.
+     */
+    List<String> revoke(Connection connection, Predicate<String> stillAllowed) {
+        Set<String> lost = new LinkedHashSet<>();
+        Set<String> waitingIn = waitingRooms.get(connection);
+        if (waitingIn != null) {
+            for (String room : List.copyOf(waitingIn)) {
+                if (!stillAllowed.test(room)) {
+                    states.update(room, call -> {
+                        if (call.isWaiting(connection)) {
+                            stopWaiting(call, connection, room, "left");
+                        }
+                    });
+                    lost.add(room);
+                }
+            }
+        }
+        for (String room : List.copyOf(connection.calls())) {
+            if (!stillAllowed.test(room)) {
+                states.update(room, call -> leaveCall(call, connection, room, false));
+                lost.add(room);
+            }
+        }
+        return List.copyOf(lost);
     }
 
     /** Whether {@code user} holds a seat in the call of {@code room} while reconnecting. */

@@ -1,12 +1,15 @@
 package dev.signalgate.gateway.webrtc;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
 
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.EventHandler;
 import dev.signalgate.gateway.dispatch.Replies;
+import dev.signalgate.gateway.dispatch.RoomRevoker;
 import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
@@ -42,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  * sink, so each receiver sees one sender's signals in sending order. {@code data} is relayed untouched, so an
  * end-of-candidates ({@code {"candidate":null}} or an empty candidate string) passes like any candidate.
  */
-public final class WebRtcHandler implements EventHandler, DisconnectListener {
+public final class WebRtcHandler implements EventHandler, DisconnectListener, RoomRevoker {
 
     private final Hub calls;
     private final Replies replies;
@@ -197,6 +200,11 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener {
     @Override
     public void disconnected(Connection connection) {
         roster.disconnected(connection);
+    }
+
+    @Override
+    public List<String> revoke(Connection connection, Predicate<String> stillAllowed) {
+        return roster.revoke(connection, stillAllowed);
     }
 
     /** The roster, for tests in this package. */
