@@ -89,13 +89,48 @@ final class SortedUniqueIndex extends AbstractUniqueIndex<Object> {
 
     @Override
     public synchronized boolean canHandle(Document query) {
-        return super.canHandle(query) || prefixQuery(query) != null;
+        return canHandleClause(query) || orClauses(query) != null;
     }
 
     @Override
     public synchronized Iterable<Object> getPositions(Document query) {
+        List<Document> clauses = canHandleClause(query) ? null : orClauses(query);
+        if (clauses == null) {
+            return clausePositions(query);
+        }
+        LinkedHashSet<Object> union = new LinkedHashSet<>();
+        for (Document clause : clauses) {
+            clausePositions(clause).forEach(union::add);
+        }
+        return union;
+    }
+
+    private boolean canHandleClause(Document query) {
+        return super.canHandle(query) || prefixQuery(query) != null;
+    }
+
+    private Iterable<Object> clausePositions(Document query) {
         PrefixQuery prefix = super.canHandle(query) ? null : prefixQuery(query);
         return prefix == null ? super.getPositions(query) : positions(prefix);
+    }
+
+    /**
+     * The clauses of {@code {$or: [...]}} when this index answers each of them: the message store looks up a
+     * batch's retry keys ({@code {$or: [{room, from, tempId}, ...]}}) in one query, which would otherwise scan
+     * the collection.
+     */
+    private @Nullable List<Document> orClauses(Document query) {
+        if (query.size() != 1 || !(query.get("$or") instanceof List<?> list) || list.isEmpty()) {
+            return null;
+        }
+        List<Document> clauses = new ArrayList<>(list.size());
+        for (Object element : list) {
+            if (!(element instanceof Document clause) || !canHandleClause(clause)) {
+                return null;
+            }
+            clauses.add(clause);
+        }
+        return clauses;
     }
 
     /** Not on a sparse index: it leaves out documents that lack a later key but match the prefix. */

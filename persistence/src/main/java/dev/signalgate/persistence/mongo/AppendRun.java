@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,11 @@ import reactor.core.publisher.Mono;
  * room's known top seq. Ordered, so that a refused input stops the rest: within a room a later seq is
  * never stored without the earlier ones. When input i is refused, inputs before i are stored and:
  * <ul>
- * <li>duplicate (room, from, tempId): a retry; the stored message answers it. Its number was not
- *     consumed, so the room's later inputs are renumbered in the next round (no re-read needed);</li>
+ * <li>duplicate (room, from, tempId): a retry. One look-up of the retry keys of every input not yet
+ *     resolved ({@code $or} on the unique index) answers it and every other retry of the batch with the
+ *     stored messages; their numbers were not consumed, so the room's remaining inputs are renumbered in the
+ *     next round (no re-read needed). A batch of n retries and m new messages costs three round trips
+ *     (insert, look-up, insert), not n;</li>
  * <li>duplicate (room, seq): another writer took the number. The rest is retried from a new top: the
  *     room's highest seq, re-read, when this run has not read it yet (the top came from the cache and
  *     may be far behind) and every {@value #REREAD_EVERY}th conflict (another writer's big batch may
@@ -67,6 +71,8 @@ final class AppendRun {
     private final Set<String> readRooms = new HashSet<>();
     private List<Integer> unresolved;
     private int conflicts;
+    private int roundTrips;
+    private int retriesResolved;
 
     AppendRun(MongoMessageStore store, List<NewMessage> inputs, int maxConflicts) {
         this.store = store;
@@ -94,6 +100,7 @@ final class AppendRun {
         return Mono.defer(this::round)
                 .repeat(() -> !unresolved.isEmpty())
                 .then(Mono.defer(() -> store.afterStored(topSeqsOfResults())))
+                .then(Mono.fromRunnable(() -> store.appended(inputs.size(), retriesResolved, roundTrips)))
                 .thenMany(Flux.defer(this::emit));
     }
 
@@ -117,6 +124,7 @@ final class AppendRun {
             }
         }
         return Flux.fromIterable(missing)
+                .doOnNext(room -> roundTrips++)
                 .flatMap(room -> store.readTop(room).doOnNext(top -> store.seqCache().stored(room, top))
                         .map(top -> Map.entry(room, top)), 8)
                 .doOnNext(entry -> {
@@ -137,6 +145,7 @@ final class AppendRun {
             attempt.add(prepared);
             documents.add(MessageDocuments.toDocument(prepared));
         }
+        roundTrips++;
         return store.insertOrdered(documents)
                 .then(Mono.fromRunnable(() -> accept(attempt, attempt.size())))
                 .onErrorResume(error -> refused(error, attempt))
@@ -165,15 +174,38 @@ final class AppendRun {
             return seqTaken(refused.room(), refused.seq());
         }
         // The retry-key index, or a message that names neither index: ask the database.
-        int index = unresolved.get(0);
-        return store.findByTempId(refused.room(), refused.from(), refused.tempId())
-                .map(stored -> {
-                    results[index] = stored;
-                    unresolved.remove(0);
-                    return Boolean.TRUE;
+        return resolveRetries(refused);
+    }
+
+    /**
+     * One look-up of every unresolved input's retry key: the refused input is a retry, and a batch that holds
+     * one usually holds more (a client resending everything after a reconnect), so all of them are answered in
+     * this round instead of one insert and one look-up per retry. The inputs left are renumbered by the next
+     * round. A key inserted by another writer after this look-up is refused again and looked up again.
+     */
+    private Mono<Void> resolveRetries(StoredMessage refused) {
+        Map<IdempotencyKey, Integer> byKey = new LinkedHashMap<>();
+        for (int index : unresolved) {
+            IdempotencyKey key = inputs.get(index).idempotencyKey();
+            if (key != null) {
+                byKey.put(key, index);
+            }
+        }
+        roundTrips++;
+        return store.findByKeys(byKey.keySet())
+                .doOnNext(stored -> {
+                    Integer index = byKey.get(new IdempotencyKey(stored.room(), stored.from(), stored.tempId()));
+                    if (index != null && results[index] == null) {
+                        results[index] = stored;
+                        retriesResolved++;
+                    }
                 })
-                .switchIfEmpty(Mono.defer(() -> seqTaken(refused.room(), refused.seq()).thenReturn(Boolean.FALSE)))
-                .then();
+                .then(Mono.defer(() -> {
+                    boolean refusedWasARetry = results[unresolved.get(0)] != null;
+                    unresolved.removeIf(index -> results[index] != null);
+                    // Not found: the number, not the key, was taken (an index that the message did not name).
+                    return refusedWasARetry ? Mono.<Void>empty() : seqTaken(refused.room(), refused.seq());
+                }));
     }
 
     private Mono<Void> seqTaken(String room, long takenSeq) {

@@ -10,6 +10,8 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.Objects;
 
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -28,6 +31,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.result.DeleteResult;
 
+import dev.signalgate.persistence.IdempotencyKey;
 import dev.signalgate.persistence.MessageStore;
 import dev.signalgate.persistence.NewMessage;
 import dev.signalgate.persistence.StoredMessage;
@@ -99,6 +103,7 @@ public final class MongoMessageStore implements MessageStore {
     private final @Nullable SeqFloors floors;
     private final SeqCache seqCache;
     private final FifoGate appends = new FifoGate();
+    private volatile AppendListener appendListener = AppendListener.NONE;
 
     /** No retention, default seq cache. */
     public MongoMessageStore(ReactiveMongoTemplate template) {
@@ -211,6 +216,25 @@ public final class MongoMessageStore implements MessageStore {
         return template.findOne(query, Document.class, COLLECTION).map(MessageDocuments::fromDocument);
     }
 
+    /**
+     * The stored messages with any of these retry keys, in one query ({@code $or} of exact matches, each
+     * answered by the unique (room, from, tempId) index): how a batch resolves all its retries at once.
+     */
+    Flux<StoredMessage> findByKeys(Collection<IdempotencyKey> keys) {
+        if (keys.isEmpty()) {
+            return Flux.empty();
+        }
+        List<Document> clauses = new ArrayList<>(keys.size());
+        for (IdempotencyKey key : keys) {
+            // {from: null} also matches a missing field, as the unique index does.
+            clauses.add(new Document(ROOM, key.room()).append(FROM, key.from()).append(TEMP_ID, key.tempId()));
+        }
+        Document filter = new Document("$or", clauses);
+        return template.getCollection(COLLECTION)
+                .flatMapMany(collection -> Flux.from(collection.find(filter).batchSize(keys.size() + 1)))
+                .map(MessageDocuments::fromDocument);
+    }
+
     /** The highest seq stored in the room (or its floor, with retention), 0 for none. */
     Mono<Long> readTop(String room) {
         Query query = new Query(where(ROOM).is(room)).with(Sort.by(Sort.Direction.DESC, SEQ)).limit(1);
@@ -225,6 +249,20 @@ public final class MongoMessageStore implements MessageStore {
         return template.getCollection(COLLECTION)
                 .flatMap(collection -> Mono.from(collection.insertMany(documents, ORDERED)))
                 .then();
+    }
+
+    /** Sets the one listener told of each {@link #appendAll} call; {@code null} removes it. */
+    public void setAppendListener(@Nullable AppendListener listener) {
+        this.appendListener = listener == null ? AppendListener.NONE : listener;
+    }
+
+    void appended(int size, int retriesResolved, int roundTrips) {
+        try {
+            appendListener.appended(size, retriesResolved, roundTrips);
+        } catch (RuntimeException e) {
+            // Metrics must not fail a stored batch.
+            LoggerFactory.getLogger(MongoMessageStore.class).warn("append listener failed: {}", e.toString());
+        }
     }
 
     /** Runs after a batch is resolved and before it is reported stored. */

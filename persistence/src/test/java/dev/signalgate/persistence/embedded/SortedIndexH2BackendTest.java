@@ -62,7 +62,12 @@ class SortedIndexH2BackendTest {
                 Filters.and(Filters.eq("room", "a"), Filters.in("seq", 1L, 7L, 40L)),
                 Filters.and(Filters.eq("room", "a"), Filters.ne("seq", 7L)),
                 Filters.and(Filters.eq("room", "b"), Filters.gt("seq", 0L)),
-                Filters.gt("seq", 10L));
+                Filters.gt("seq", 10L),
+                Filters.or(Filters.and(Filters.eq("room", "a"), Filters.eq("seq", 7L)),
+                        Filters.and(Filters.eq("room", "a"), Filters.eq("seq", 3L)),
+                        Filters.and(Filters.eq("room", "nobody"), Filters.eq("seq", 1L))),
+                Filters.or(Filters.eq("room", "b"), Filters.and(Filters.eq("room", "a"), Filters.lt("seq", 3L))),
+                Filters.or(Filters.eq("room", "b"), Filters.gt("seq", 10L)));
 
         List<List<Document>> scanned;
         try (EmbeddedMongo memory = EmbeddedMongo.memory().start("127.0.0.1", 0)) {

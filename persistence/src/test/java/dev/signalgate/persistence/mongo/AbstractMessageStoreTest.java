@@ -189,6 +189,67 @@ abstract class AbstractMessageStoreTest {
     }
 
     @Test
+    void aBatchFullOfRetriesIsResolvedInThreeRoundTrips() {
+        RoundTrips roundTrips = new RoundTrips();
+        MongoMessageStore node = new MongoMessageStore(fixture.newTemplate(roundTrips));
+        List<NewMessage> first = new ArrayList<>(chats("room:a", "alice", 100));
+        first.addAll(chats("room:b", "bob", 100));
+        List<StoredMessage> stored = append(node, first);
+
+        // Every client resends everything after a reconnect, while new messages keep coming in between.
+        List<NewMessage> storm = new ArrayList<>();
+        List<Integer> freshAt = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            storm.add(first.get(i));
+            if (i % 4 == 1) {
+                freshAt.add(storm.size());
+                storm.add(chat(i < 100 ? "room:a" : "room:b", "carol"));
+            }
+        }
+        int[] reported = new int[3];
+        node.setAppendListener((size, retries, trips) -> {
+            reported[0] = size;
+            reported[1] = retries;
+            reported[2] = trips;
+        });
+        roundTrips.reset();
+
+        List<StoredMessage> answered = append(node, storm);
+
+        assertThat(roundTrips.commands()).as("commands for a batch of %d retries", first.size())
+                .containsExactly("insert", "find", "insert");
+        assertThat(reported).containsExactly(storm.size(), first.size(), 3);
+        List<StoredMessage> retries = new ArrayList<>(answered);
+        List<StoredMessage> fresh = new ArrayList<>();
+        for (int k = freshAt.size() - 1; k >= 0; k--) {
+            fresh.add(0, retries.remove((int) freshAt.get(k)));
+        }
+        assertThat(retries).containsExactlyElementsOf(stored);
+        assertThat(fresh.stream().filter(m -> m.room().equals("room:a")).map(StoredMessage::seq).toList())
+                .isEqualTo(LongStream.rangeClosed(101, 125).boxed().toList());
+        assertThat(fresh.stream().filter(m -> m.room().equals("room:b")).map(StoredMessage::seq).toList())
+                .isEqualTo(LongStream.rangeClosed(101, 125).boxed().toList());
+        assertThat(documentsOf("room:a")).hasSize(125);
+        assertThat(documentsOf("room:b")).hasSize(125);
+    }
+
+    @Test
+    void anotherNodesRetriesAreResolvedWithOneLookUpAfterReadingTheTops() {
+        List<StoredMessage> stored = append(chats("room:a", "alice", 50));
+        RoundTrips roundTrips = new RoundTrips();
+        MongoMessageStore otherNode = new MongoMessageStore(fixture.newTemplate(roundTrips));
+        List<NewMessage> retries = stored.stream()
+                .map(m -> chat(m.room(), m.from(), m.tempId())).toList();
+
+        List<StoredMessage> answered = append(otherNode, retries);
+
+        assertThat(answered).containsExactlyElementsOf(stored);
+        // the room's top (its cache is cold), the refused insert, one look-up for all 50
+        assertThat(roundTrips.count("find")).isEqualTo(2);
+        assertThat(roundTrips.count("insert")).isEqualTo(1);
+    }
+
+    @Test
     void messagesWithoutTempIdAreNeverMerged() {
         NewMessage event = new NewMessage("room:a", null, null, "queue:updated", null, "{}", Instant.now());
 

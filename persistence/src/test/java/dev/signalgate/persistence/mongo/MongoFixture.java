@@ -9,6 +9,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 
@@ -56,6 +59,14 @@ final class MongoFixture implements AutoCloseable {
     /** A template on a separate client: another gateway node on the same database. */
     ReactiveMongoTemplate newTemplate() {
         MongoClient client = MongoClients.create(connectionString());
+        clients.add(client);
+        return new ReactiveMongoTemplate(client, database);
+    }
+
+    /** A template on a separate client whose every command is told to {@code listener}: to count round trips. */
+    ReactiveMongoTemplate newTemplate(CommandListener listener) {
+        MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connectionString())).addCommandListener(listener).build());
         clients.add(client);
         return new ReactiveMongoTemplate(client, database);
     }
