@@ -124,9 +124,13 @@ public record GatewayProperties(
      * @param closeTimeout how long a closing connection may take to drain before its socket is cut (default 5 s)
      * @param maxUnsentBytes bytes the socket may hold written but not yet sent to the client before the
      *     connection is closed with 4008, on top of the queue (default 4 MB)
+     * @param maxQueuedBytes payload bytes a connection may have queued and unsent before it is closed with 4008,
+     *     beside {@code queueCapacity} (default 1 MB, Centrifugo's per-client bound); above half of either bound
+     *     the connection's next inbound frame waits until its queue has drained to a quarter
      */
     public record Outbound(@DefaultValue("1024") int queueCapacity, @DefaultValue("256") int ephemeralThreshold,
-            @DefaultValue("5s") Duration closeTimeout, @DefaultValue("4MB") DataSize maxUnsentBytes) {
+            @DefaultValue("5s") Duration closeTimeout, @DefaultValue("4MB") DataSize maxUnsentBytes,
+            @DefaultValue("1MB") DataSize maxQueuedBytes) {
     }
 
     /**
