@@ -10,8 +10,10 @@ import java.time.Duration;
  *     that is still struggling fails (or times out) a few messages, not a full batch;</li>
  * <li>a write slower than the target halves it: a smaller write finishes sooner, so fewer of its messages run
  *     into their deadline, and the messages queued behind it wait less;</li>
- * <li>a full write (as large as the limit) within the target raises it by one step, back up to {@code max}:
- *     a healthy store gets its big batches back within a few dozen writes.</li>
+ * <li>any other write (within the target) raises it by one step, back up to {@code max}: a healthy store gets
+ *     its big batches back within a few dozen writes. Any write, not only a full one, because after an outage the
+ *     traffic is often too light to fill a write, and a limit left at the floor would chop the next burst into
+ *     small writes for no reason.</li>
  * </ul>
  * Why the latency is the signal: a stalled or overloaded store shows up as slow writes long before writes fail.
  * The target sits far above a healthy write (a batch of 256 takes a few milliseconds to a few tens), so steady
@@ -42,7 +44,7 @@ final class BatchLimit {
         int limit = current;
         if (tookNanos > targetNanos) {
             current = Math.max(min, limit / 2);
-        } else if (size >= limit) {
+        } else if (limit < max) {
             current = Math.min(max, limit + min);
         }
     }

@@ -78,7 +78,7 @@ import reactor.core.scheduler.Schedulers;
  *     messages that can still make their deadline. Shedding happens on the submission's own timer (answered
  *     on time even while a write hangs) and again when a write is assembled.</li>
  * <li><b>The write size adapts</b> ({@link BatchLimit}): a failed write drops the limit to
- *     {@link WriterSettings#minBatch()}, a write slower than the latency target halves it, a fast full one
+ *     {@link WriterSettings#minBatch()}, a write slower than the latency target halves it, a fast one
  *     raises it by one step. After an outage the first writes are small probes, and the limit is back at
  *     {@code maxBatch} within a few dozen healthy writes: the store recovers by itself.</li>
  * <li>Retries are cheap for the store ({@code MongoMessageStore} resolves all retries of a write with one

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *        at once, unwritten, so the writer spends its next writes on fresh messages rather than on ones whose
  *        senders are about to give up. Null (the default) means half the {@code writeTimeout}; must be shorter
  *        than it
- * @param targetBatchLatency a write slower than this halves the batch limit, a faster full one raises it by
+ * @param targetBatchLatency a write slower than this halves the batch limit, a faster one raises it by
  *        {@link #minBatch()}. Null (the default) means a twentieth of the {@code writeTimeout} (250 ms)
  */
 public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTimeout, int maxPending,
