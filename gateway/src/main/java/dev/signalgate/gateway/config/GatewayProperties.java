@@ -167,9 +167,12 @@ public record GatewayProperties(
      * @param batchSize most messages written in one batch (default 256)
      * @param batchDelay longest a message waits for its batch to fill (default 2 ms)
      * @param retention stored messages expire after this; unset keeps them forever
+     * @param maxQueueAge a message still waiting for its write after this long gets {@code chat:failed}
+     *     {@code unavailable} unwritten, so that a backlog never holds up new messages; unset (the default): half
+     *     the write timeout
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
-            @DefaultValue("2ms") Duration batchDelay, Duration retention) {
+            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge) {
     }
 
     /**
