@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.observability.GatewayMetrics;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.Room;
 import dev.signalgate.persistence.MessageWriter;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
  * {@code GET /api/stats?limit=10}: what this node holds right now.
  *
  * <pre>{@code
- * {"connections":120,"users":97,"rooms":41,"calls":12,"pendingWrites":0,
+ * {"connections":120,"transports":{"websocket":118,"http":2},"users":97,"rooms":41,"calls":12,"pendingWrites":0,
  *  "busiestRooms":[{"room":"clinic-7:queue","connections":35,"users":30}, …]}
  * }</pre>
  *
@@ -57,6 +58,11 @@ public final class StatsHandler {
     private Map<String, Object> snapshot(UserPrincipal principal, int limit) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("connections", connections.connectionCount());
+        Map<String, Integer> transports = new LinkedHashMap<>();
+        for (String transport : GatewayMetrics.TRANSPORTS) {
+            transports.put(transport, connections.connectionCount(transport));
+        }
+        stats.put("transports", transports);
         stats.put("users", connections.userCount());
         stats.put("rooms", chatRooms.roomCount());
         stats.put("calls", calls.roomCount());

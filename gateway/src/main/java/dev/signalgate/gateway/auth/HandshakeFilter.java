@@ -59,26 +59,37 @@ public final class HandshakeFilter implements WebFilter, Ordered {
         if (!WS_PATH.equals(request.getPath().pathWithinApplication().value())) {
             return chain.filter(exchange);
         }
-        if (!accepting) {
-            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is shutting down");
+        return admit(exchange, BearerTokens.fromRequest(request), true)
+                .flatMap(principal -> chain.filter(exchange.mutate().principal(Mono.just(principal)).build()));
+    }
+
+    /**
+     * The upgrade's checks, for every transport: the origin, then the token. Answers the principal, or writes
+     * the refusal (the same statuses and JSON as the upgrade) and completes empty.
+     *
+     * @param opening whether the request opens a connection: only those are refused while shutting down, so
+     *     that open ones can still be drained
+     */
+    public Mono<UserPrincipal> admit(ServerWebExchange exchange, String token, boolean opening) {
+        if (opening && !accepting) {
+            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is shutting down")
+                    .then(Mono.empty());
         }
-        String origin = request.getHeaders().getOrigin();
+        String origin = exchange.getRequest().getHeaders().getOrigin();
         if (!origins.allows(origin)) {
             log.info("handshake refused: origin not allowed ({})", Payloads.truncate(origin));
-            return refuse(exchange, HttpStatus.FORBIDDEN, "forbidden", "origin not allowed");
+            return refuse(exchange, HttpStatus.FORBIDDEN, "forbidden", "origin not allowed").then(Mono.empty());
         }
-        String token = BearerTokens.fromRequest(request);
         if (token == null) {
             return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "no token: send Authorization: Bearer"
-                    + " <jwt> or the access_token query parameter");
+                    + " <jwt> or the access_token query parameter").then(Mono.empty());
         }
         return verifier.verify(token)
                 .onErrorResume(TokenRefusedException.class, refused -> {
                     log.info("handshake refused: {}", refused.getMessage());
                     return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", refused.getMessage())
                             .then(Mono.empty());
-                })
-                .flatMap(principal -> chain.filter(exchange.mutate().principal(Mono.just(principal)).build()));
+                });
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {

@@ -17,6 +17,9 @@ import reactor.core.Disposable;
  */
 public final class Connection {
 
+    /** The {@link #transport()} of a connection served over a WebSocket, the default. */
+    public static final String WEBSOCKET = "websocket";
+
     private final String id;
     private volatile UserPrincipal principal;
     private final Outbox outbox;
@@ -31,6 +34,7 @@ public final class Connection {
     private volatile LongSupplier unsentBytes = () -> 0;
     private volatile long maxUnsentBytes = Long.MAX_VALUE;
     private Disposable expiryTimer;
+    private volatile String transport = WEBSOCKET;
 
     /**
      * @param closer closes the socket with a code; called at most once per connection
@@ -167,6 +171,16 @@ public final class Connection {
     /** The code the gateway closed this connection with, or null while open or when the client closed it. */
     public CloseCode closeCode() {
         return closeCode;
+    }
+
+    /** What carries this connection's frames ({@link #WEBSOCKET}, or another transport's name), for metrics. */
+    public String transport() {
+        return transport;
+    }
+
+    /** Names the transport; set once, before the connection is registered. */
+    public void transport(String name) {
+        this.transport = name;
     }
 
     @Override

@@ -58,6 +58,17 @@ public final class ConnectionRegistry {
         return byId.size();
     }
 
+    /** Open connections carried by {@code transport} ({@link Connection#transport()}); counts as it goes. */
+    public int connectionCount(String transport) {
+        int count = 0;
+        for (Connection connection : byId.values()) {
+            if (transport.equals(connection.transport())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public int userCount() {
         return byUser.size();
     }

@@ -232,7 +232,8 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         log.debug("disconnected: connection={} user={}", connection.id(), connection.userId());
     }
 
-    private static Envelope welcome(Connection connection) {
+    /** The contract's first frame of a connection, whatever carries it. */
+    public static Envelope welcome(Connection connection) {
         var data = Replies.object();
         data.put("userId", connection.userId());
         data.put("connectionId", connection.id());

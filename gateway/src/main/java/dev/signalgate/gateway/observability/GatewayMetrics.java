@@ -2,6 +2,7 @@ package dev.signalgate.gateway.observability;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +28,7 @@ import dev.signalgate.protocol.EventType;
  * <caption>Meters</caption>
  * <tr><th>name</th><th>kind</th><th>tags</th></tr>
  * <tr><td>{@code signalgate.connections}, {@code signalgate.users}</td><td>gauge</td><td>-</td></tr>
+ * <tr><td>{@code signalgate.transport.connections}</td><td>gauge</td><td>{@code transport}: websocket, http</td></tr>
  * <tr><td>{@code signalgate.rooms}</td><td>gauge</td><td>{@code kind}: chat, call</td></tr>
  * <tr><td>{@code signalgate.connections.opened}</td><td>counter</td><td>-</td></tr>
  * <tr><td>{@code signalgate.connections.closed}</td><td>counter</td><td>{@code code}: 1000 … 4029, or
@@ -58,6 +60,8 @@ public final class GatewayMetrics implements GatewayObserver {
     static final String OTHER = "other";
     static final String INVALID = "invalid";
     static final String EVENT = "event";
+    /** Every transport a connection may use: the HTTP fallback's name is its package's to own, written here once. */
+    public static final List<String> TRANSPORTS = List.of(Connection.WEBSOCKET, "http");
 
     private final Map<String, Counter> framesIn = new ConcurrentHashMap<>();
     private final Counter framesInInvalid;
@@ -89,6 +93,11 @@ public final class GatewayMetrics implements GatewayObserver {
         Gauge.builder("signalgate.users", connections, ConnectionRegistry::userCount)
                 .description("Users with at least one connection on this node").strongReference(true)
                 .register(registry);
+        for (String transport : TRANSPORTS) {
+            Gauge.builder("signalgate.transport.connections", connections, open -> open.connectionCount(transport))
+                    .tag("transport", transport).description("Open connections on this node, by transport")
+                    .strongReference(true).register(registry);
+        }
         for (Hub hub : new Hub[] {chatRooms, calls}) {
             Gauge.builder("signalgate.rooms", hub, Hub::roomCount).tag("kind", hub.kind())
                     .description("Chat rooms (kind=chat) and calls (kind=call) with members on this node")
