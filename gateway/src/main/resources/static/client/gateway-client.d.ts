@@ -245,6 +245,10 @@ export interface ChatMessage {
 export interface JoinAck {
   room: string;
   members: string[];
+  /** User id -> display name (the token's `name` claim) of members whose token has one: untrusted text. */
+  names?: Record<string, string>;
+  /** Who is in the room's call now (empty when none runs); webrtc:call_state frames follow its changes. */
+  call?: { users: string[] };
   lastSeq?: number;
   readMarks?: Record<string, number>;
   store?: 'unavailable';

@@ -60,12 +60,29 @@ import reactor.core.scheduler.Schedulers;
  *     {@link StoreUnavailableException} (timeout, driver error with the cause attached, too many pending
  *     submissions, writer closed). The outcome of a failed submission is unknown; retry with the same
  *     tempId.</li>
- * <li>A batch write is bounded by {@code writeTimeout} too, so the writer moves on when the database is
- *     down; submissions whose outcome is already settled (timed out) are skipped rather than written
- *     late. Failures are handled per batch: the writer keeps working after any of them.</li>
+ * <li>A batch write is bounded by its oldest submission's remaining time, so the writer moves on when the
+ *     database is down; submissions whose outcome is already settled (timed out) are skipped rather than
+ *     written late. Failures are handled per batch: the writer keeps working after any of them.</li>
  * <li>Nothing blocks. Outcomes are signalled on the driver's or the timer's threads, a batch's in
  *     order and before the next batch is written: keep the work done on them short (a broadcast is
  *     fine), or {@code publishOn} elsewhere, since it delays the next batch.</li>
+ * </ul>
+ *
+ * <h2>Admission: new traffic is not starved by a backlog</h2>
+ * A slow store makes messages time out, timed-out messages are retried, and retries add to the load: left
+ * alone, a store that stalled for longer than the timeout could stay behind long after the stall ended. So:
+ * <ul>
+ * <li><b>The queue is bounded by time as well as count.</b> A submission still queued after
+ *     {@link WriterSettings#queueAgeLimit() maxQueueAge} (half the write timeout by default) is shed: it fails
+ *     at once, never handed to the store, so its sender can retry while the writer spends its writes on
+ *     messages that can still make their deadline. Shedding happens on the submission's own timer (answered
+ *     on time even while a write hangs) and again when a write is assembled.</li>
+ * <li><b>The write size adapts</b> ({@link BatchLimit}): a failed write drops the limit to
+ *     {@link WriterSettings#minBatch()}, a write slower than the latency target halves it, a fast one
+ *     raises it by one step. After an outage the first writes are small probes, and the limit is back at
+ *     {@code maxBatch} within a few dozen healthy writes: the store recovers by itself.</li>
+ * <li>Retries are cheap for the store ({@code MongoMessageStore} resolves all retries of a write with one
+ *     look-up), so a retry storm costs about as much as the same number of new messages.</li>
  * </ul>
  *
  * @see WriterSettings
@@ -77,6 +94,7 @@ public final class MessageWriter {
     private final MessageStore store;
     private final WriterSettings settings;
     private final Scheduler timers;
+    private final BatchLimit limit;
     private final Set<PendingWrite> pending = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final ConcurrentMap<IdempotencyKey, PendingWrite> inFlight = new ConcurrentHashMap<>();
@@ -87,9 +105,9 @@ public final class MessageWriter {
     private volatile BatchListener listener = BatchListener.NONE;
 
     /**
-     * Told how each batch write went, for metrics. Called on the writer's thread once per batch, before the
-     * next batch is written: keep it quick; it must not block and should not throw (a throw is logged and
-     * ignored). Never given message contents.
+     * Told how the writer's batches and submissions went, for metrics. Called on the writer's or the timer's
+     * threads: keep it quick; it must not block and should not throw (a throw is logged and ignored). Never given
+     * message contents.
      */
     public interface BatchListener {
 
@@ -97,12 +115,30 @@ public final class MessageWriter {
         BatchListener NONE = new BatchListener() {
         };
 
+        /**
+         * A write of {@code size} submissions is handed to the store; the oldest of them was queued for
+         * {@code oldestWait}.
+         */
+        default void batchStarted(int size, Duration oldestWait) {
+        }
+
         /** A batch of {@code size} submissions was stored, in {@code took}. */
         default void batchWritten(int size, Duration took) {
         }
 
         /** A batch of {@code size} submissions failed (they all fail with {@link StoreUnavailableException}). */
         default void batchFailed(int size, Throwable error) {
+        }
+
+        /** {@code count} submissions were shed: queued longer than the queue-age bound, failed unwritten. */
+        default void shed(int count) {
+        }
+
+        /**
+         * {@code count} submissions failed because their write did not finish in time (their batch timed out,
+         * or their own deadline passed while it was written): their outcome is unknown.
+         */
+        default void timedOut(int count) {
         }
     }
 
@@ -123,6 +159,7 @@ public final class MessageWriter {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timers = Objects.requireNonNull(timers, "timers");
+        this.limit = new BatchLimit(settings.minBatch(), settings.maxBatch(), settings.batchLatencyTarget());
         AtomicReference<FluxSink<PendingWrite>> sink = new AtomicReference<>();
         // Flux.create's sink serializes next() from many threads (event loops submit concurrently).
         // fairBackpressure: a full buffer waits for the writer's demand instead of overflowing.
@@ -151,6 +188,11 @@ public final class MessageWriter {
     /** Submissions queued or being written, for metrics. */
     public int pendingCount() {
         return pendingCount.get();
+    }
+
+    /** The current adaptive limit of messages per write (between {@link WriterSettings#minBatch()} and maxBatch). */
+    public int batchLimit() {
+        return limit.current();
     }
 
     /**
@@ -186,7 +228,7 @@ public final class MessageWriter {
             return Mono.error(new StoreUnavailableException("message writer has " + pendingCount.get()
                     + " submissions pending (max " + settings.maxPending() + "); not accepting " + describe(message)));
         }
-        PendingWrite write = new PendingWrite(message, this::forget);
+        PendingWrite write = new PendingWrite(message, timers.now(TimeUnit.NANOSECONDS), this::forget);
         if (key != null) {
             PendingWrite running = inFlight.putIfAbsent(key, write);
             if (running != null) {
@@ -195,39 +237,97 @@ public final class MessageWriter {
         }
         pendingCount.incrementAndGet();
         pending.add(write);
-        write.timeoutWith(timers.schedule(() -> write.fail(new StoreUnavailableException("message store did not confirm "
-                + describe(message) + " within " + settings.writeTimeout() + "; outcome unknown, retry with the same tempId")),
-                settings.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        // One timer at a time: the queue-age bound first; only a submission already being written by then
+        // (rare: a healthy write takes milliseconds) gets a second one for the rest of its deadline.
+        write.timeoutWith(timers.schedule(() -> queueAgeReached(write),
+                settings.queueAgeLimit().toNanos(), TimeUnit.NANOSECONDS));
         queue.next(write);
         return write.outcome();
     }
 
+    private void queueAgeReached(PendingWrite write) {
+        if (write.shed(shedFailure(write))) {
+            tellListener(l -> l.shed(1));
+            return;
+        }
+        if (!write.isSettled()) {
+            Duration rest = settings.writeTimeout().minus(settings.queueAgeLimit());
+            write.timeoutWith(timers.schedule(() -> deadlinePassed(write), rest.toNanos(), TimeUnit.NANOSECONDS));
+        }
+    }
+
+    private void deadlinePassed(PendingWrite write) {
+        if (!write.isSettled()) {
+            write.fail(new StoreUnavailableException("message store did not confirm " + describe(write.message())
+                    + " within " + settings.writeTimeout() + "; outcome unknown, retry with the same tempId"));
+            tellListener(l -> l.timedOut(1));
+        }
+    }
+
+    private StoreUnavailableException shedFailure(PendingWrite write) {
+        return new StoreUnavailableException("message writer is behind: " + describe(write.message()) + " waited "
+                + settings.queueAgeLimit() + " in its queue and was not written; retry with the same tempId");
+    }
+
+    /**
+     * Writes one buffer of submissions as writes of at most the current {@link BatchLimit}, one after another.
+     * Just before each write, submissions already settled (timed out) are skipped and those queued longer than
+     * the queue-age bound are shed: neither reaches the store late.
+     */
     private Mono<Void> write(List<PendingWrite> batch) {
-        return Mono.defer(() -> {
-            List<PendingWrite> live = new ArrayList<>(batch.size());
-            for (PendingWrite write : batch) {
-                if (!write.isSettled()) {
-                    live.add(write);
+        return Mono.defer(() -> writeFrom(batch, 0));
+    }
+
+    private Mono<Void> writeFrom(List<PendingWrite> batch, int from) {
+        int max = limit.current();
+        long now = timers.now(TimeUnit.NANOSECONDS);
+        long maxAge = settings.queueAgeLimit().toNanos();
+        List<PendingWrite> live = new ArrayList<>(Math.min(max, batch.size() - from));
+        int shed = 0;
+        int next = from;
+        while (next < batch.size() && live.size() < max) {
+            PendingWrite write = batch.get(next++);
+            if (now - write.queuedAt() > maxAge) {
+                if (write.shed(shedFailure(write))) {
+                    shed++;
                 }
+            } else if (write.startWriting()) {
+                live.add(write);
             }
-            if (live.isEmpty()) {
-                return Mono.empty();
-            }
-            List<NewMessage> messages = live.stream().map(PendingWrite::message).toList();
-            long started = System.nanoTime();
-            return Mono.defer(() -> store.appendAll(messages).collectList())
-                    .timeout(settings.writeTimeout(), timers)
-                    .doOnNext(stored -> {
-                        settleInOrder(live, stored);
-                        tellListener(l -> l.batchWritten(live.size(),
-                                Duration.ofNanos(System.nanoTime() - started)));
-                    })
-                    .onErrorResume(error -> {
-                        failBatch(live, error);
-                        return Mono.empty();
-                    })
-                    .then();
-        });
+        }
+        if (shed > 0) {
+            int count = shed;
+            tellListener(l -> l.shed(count));
+        }
+        if (live.isEmpty()) {
+            return next < batch.size() ? writeFrom(batch, next) : Mono.empty();
+        }
+        int rest = next;
+        return writeLive(live, now).then(Mono.defer(() -> rest < batch.size() ? writeFrom(batch, rest) : Mono.empty()));
+    }
+
+    private Mono<Void> writeLive(List<PendingWrite> live, long now) {
+        long oldestWait = now - live.get(0).queuedAt();
+        tellListener(l -> l.batchStarted(live.size(), Duration.ofNanos(oldestWait)));
+        List<NewMessage> messages = live.stream().map(PendingWrite::message).toList();
+        // Bounded by the oldest submission's remaining time: when the write is that late, all of its
+        // submissions fail together instead of some timing out while the rest wait on.
+        Duration timeout = settings.writeTimeout().minusNanos(oldestWait);
+        long started = System.nanoTime();
+        return Mono.defer(() -> store.appendAll(messages).collectList())
+                .timeout(timeout, timers)
+                .doOnNext(stored -> {
+                    long took = System.nanoTime() - started;
+                    limit.written(live.size(), took);
+                    settleInOrder(live, stored);
+                    tellListener(l -> l.batchWritten(live.size(), Duration.ofNanos(took)));
+                })
+                .onErrorResume(error -> {
+                    limit.failed();
+                    failBatch(live, error);
+                    return Mono.empty();
+                })
+                .then();
     }
 
     private static void settleInOrder(List<PendingWrite> live, List<StoredMessage> stored) {
@@ -241,14 +341,23 @@ public final class MessageWriter {
 
     private void failBatch(List<PendingWrite> live, Throwable error) {
         String reason = error instanceof TimeoutException
-                ? "message store did not write a batch of " + live.size() + " within " + settings.writeTimeout()
+                ? "message store did not write a batch of " + live.size() + " before its oldest message's "
+                        + settings.writeTimeout() + " deadline"
                 : "message store failed to write a batch of " + live.size() + ": " + error;
         log.warn("{}; failing its submissions", reason);
-        StoreUnavailableException failure = new StoreUnavailableException(reason + "; outcome unknown, retry with the same tempId", error);
+        int timedOut = 0;
         for (PendingWrite write : live) {
-            write.fail(failure);
+            if (!write.isSettled()) {
+                write.fail(new StoreUnavailableException(reason + " (" + describe(write.message())
+                        + "); outcome unknown, retry with the same tempId", error));
+                timedOut++;
+            }
         }
         tellListener(l -> l.batchFailed(live.size(), error));
+        if (error instanceof TimeoutException && timedOut > 0) {
+            int count = timedOut;
+            tellListener(l -> l.timedOut(count));
+        }
     }
 
     private void tellListener(Consumer<BatchListener> call) {

@@ -3,20 +3,30 @@ package dev.signalgate.persistence;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * How {@link MessageWriter} groups and bounds writes. Immutable; start from {@link #defaults()}.
+ * How {@link MessageWriter} groups, bounds and sheds writes. Immutable; start from {@link #defaults()}.
  *
- * @param maxBatch at most this many messages per database write; default {@value #DEFAULT_MAX_BATCH}
+ * @param maxBatch at most this many messages per database write; default {@value #DEFAULT_MAX_BATCH}. The
+ *        writer's current limit adapts below it (see {@link #minBatch()}, {@link #targetBatchLatency})
  * @param maxDelay how long the first message of a batch may wait for company; default 2 ms. Small
  *        because it is added to every message's latency when traffic is light; under load batches fill
  *        up while the previous write is in flight, so the delay hardly matters there
- * @param writeTimeout how long a submission may wait for its result, and how long one batch write may
- *        take, before failing with {@link StoreUnavailableException}; default 5 s
+ * @param writeTimeout how long a submission may wait for its result before failing with
+ *        {@link StoreUnavailableException}; default 5 s
  * @param maxPending at most this many submissions queued or in flight; beyond it {@code submit} fails at
  *        once with {@link StoreUnavailableException} instead of growing memory while the database is
  *        down; default {@value #DEFAULT_MAX_PENDING}
+ * @param maxQueueAge a submission still queued (not yet handed to the store) after this long is shed: it fails
+ *        at once, unwritten, so the writer spends its next writes on fresh messages rather than on ones whose
+ *        senders are about to give up. Null (the default) means half the {@code writeTimeout}; must be shorter
+ *        than it
+ * @param targetBatchLatency a write slower than this halves the batch limit, a faster one raises it by
+ *        {@link #minBatch()}. Null (the default) means a twentieth of the {@code writeTimeout} (250 ms)
  */
-public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTimeout, int maxPending) {
+public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTimeout, int maxPending,
+        @Nullable Duration maxQueueAge, @Nullable Duration targetBatchLatency) {
 
     public static final int DEFAULT_MAX_BATCH = 256;
     public static final int DEFAULT_MAX_PENDING = 65_536;
@@ -27,35 +37,71 @@ public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTime
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
-        if (maxDelay.isNegative() || maxDelay.isZero()) {
-            throw new IllegalArgumentException("maxDelay must be positive, got " + maxDelay);
-        }
-        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
-            throw new IllegalArgumentException("writeTimeout must be positive, got " + writeTimeout);
-        }
+        requirePositive("maxDelay", maxDelay);
+        requirePositive("writeTimeout", writeTimeout);
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
         }
+        if (maxQueueAge != null) {
+            requirePositive("maxQueueAge", maxQueueAge);
+            if (maxQueueAge.compareTo(writeTimeout) >= 0) {
+                throw new IllegalArgumentException("maxQueueAge must be shorter than writeTimeout (" + writeTimeout
+                        + "), got " + maxQueueAge);
+            }
+        }
+        if (targetBatchLatency != null) {
+            requirePositive("targetBatchLatency", targetBatchLatency);
+        }
     }
 
-    /** 256 messages, 2 ms, 5 s, 65,536 pending. */
+    /** 256 messages, 2 ms, 5 s, 65,536 pending, queue age and latency target derived from the timeout. */
     public static WriterSettings defaults() {
-        return new WriterSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(2), Duration.ofSeconds(5), DEFAULT_MAX_PENDING);
+        return new WriterSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(2), Duration.ofSeconds(5), DEFAULT_MAX_PENDING,
+                null, null);
+    }
+
+    /** The queue-age bound in effect: {@code maxQueueAge}, or half the write timeout. */
+    public Duration queueAgeLimit() {
+        return maxQueueAge != null ? maxQueueAge : writeTimeout.dividedBy(2);
+    }
+
+    /** The latency target in effect: {@code targetBatchLatency}, or a twentieth of the write timeout. */
+    public Duration batchLatencyTarget() {
+        return targetBatchLatency != null ? targetBatchLatency : writeTimeout.dividedBy(20);
+    }
+
+    /** The floor of the adaptive batch limit, and its additive step: a sixteenth of {@code maxBatch}, at least 1. */
+    public int minBatch() {
+        return Math.max(1, maxBatch / 16);
     }
 
     public WriterSettings withMaxBatch(int value) {
-        return new WriterSettings(value, maxDelay, writeTimeout, maxPending);
+        return new WriterSettings(value, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency);
     }
 
     public WriterSettings withMaxDelay(Duration value) {
-        return new WriterSettings(maxBatch, value, writeTimeout, maxPending);
+        return new WriterSettings(maxBatch, value, writeTimeout, maxPending, maxQueueAge, targetBatchLatency);
     }
 
     public WriterSettings withWriteTimeout(Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, value, maxPending);
+        return new WriterSettings(maxBatch, maxDelay, value, maxPending, maxQueueAge, targetBatchLatency);
     }
 
     public WriterSettings withMaxPending(int value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value, maxQueueAge, targetBatchLatency);
+    }
+
+    public WriterSettings withMaxQueueAge(@Nullable Duration value) {
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, value, targetBatchLatency);
+    }
+
+    public WriterSettings withTargetBatchLatency(@Nullable Duration value) {
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, value);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
     }
 }

@@ -29,4 +29,9 @@ public final class OriginPolicy {
     public boolean restricted() {
         return !allowed.isEmpty();
     }
+
+    /** The configured origins; empty when every origin is allowed. */
+    public Set<String> origins() {
+        return allowed;
+    }
 }

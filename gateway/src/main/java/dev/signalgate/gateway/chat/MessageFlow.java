@@ -19,6 +19,7 @@ import dev.signalgate.persistence.MessageWriter;
 import dev.signalgate.persistence.NewMessage;
 import dev.signalgate.persistence.StoreUnavailableException;
 import dev.signalgate.persistence.StoredMessage;
+import dev.signalgate.persistence.WriterSettings;
 import dev.signalgate.protocol.Envelope;
 import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.EventType;
@@ -37,8 +38,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>A retry with the same {@code tempId} (after a reconnect, or while the first write is still in flight)
  * stores nothing new. Its answer, the stored message's {@code chat:confirmed}, goes to the retrying connection
- * only: the room already had, or will have, the confirmation of the attempt that stored it. Confirmations are
- * published in the order the writer settles them, which within a room is {@code seq} order.
+ * only: the room already had, or will have, the confirmation of the attempt that stored it. Except when the room
+ * was told {@code chat:failed} for that message ({@link FailedInRoom}): a write that timed out may have been
+ * stored all the same, and then the retry's confirmation goes to the whole room (a member that already has the
+ * seq ignores it). Confirmations are published in the order the writer settles them, which within a room is
+ * {@code seq} order; such a late one carries an older seq.
  */
 public final class MessageFlow {
 
@@ -52,6 +56,8 @@ public final class MessageFlow {
     private final Clock clock;
     private final GatewayEvents events;
     private final Map<IdempotencyKey, Boolean> attemptsInFlight = new ConcurrentHashMap<>();
+    /** As many as the writer may hold pending: about one stall's worth of failures. */
+    private final FailedInRoom failedInRoom = new FailedInRoom(WriterSettings.DEFAULT_MAX_PENDING);
 
     public MessageFlow(Hub rooms, Replies replies, MessageWriter writer, StoredMessages storedMessages,
             FrameLimits limits, Clock clock, GatewayEvents events) {
@@ -96,10 +102,11 @@ public final class MessageFlow {
                 })
                 .subscribe(
                         stored -> {
-                            confirmed(sender, stored, firstAttempt && storedByThisAttempt(stored, ts));
+                            boolean toldFailed = failedInRoom.takeBack(key);
+                            confirmed(sender, stored, toldFailed || firstAttempt && storedByThisAttempt(stored, ts));
                             events.messageConfirmed(room, Duration.ofNanos(System.nanoTime() - received));
                         },
-                        failure -> failed(sender, room, message.tempId(), failure, firstAttempt));
+                        failure -> failed(sender, key, failure, firstAttempt));
     }
 
     /**
@@ -120,7 +127,9 @@ public final class MessageFlow {
         }
     }
 
-    private void failed(Connection sender, String room, String tempId, Throwable failure, boolean broadcast) {
+    private void failed(Connection sender, IdempotencyKey key, Throwable failure, boolean broadcast) {
+        String room = key.room();
+        String tempId = key.tempId();
         ErrorCode code = failure instanceof StoreUnavailableException ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL;
         events.messageFailed(room, code);
         if (code == ErrorCode.INTERNAL) {
@@ -134,6 +143,7 @@ public final class MessageFlow {
                         : "the message could not be stored");
         var frame = replies.encode(Envelope.event(EventType.CHAT_FAILED, room, sender.userId(), data));
         if (broadcast) {
+            failedInRoom.told(key);
             rooms.publish(room, Delivery.toAll(frame));
         } else {
             sender.send(frame);

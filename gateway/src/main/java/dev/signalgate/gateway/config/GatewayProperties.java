@@ -124,9 +124,13 @@ public record GatewayProperties(
      * @param closeTimeout how long a closing connection may take to drain before its socket is cut (default 5 s)
      * @param maxUnsentBytes bytes the socket may hold written but not yet sent to the client before the
      *     connection is closed with 4008, on top of the queue (default 4 MB)
+     * @param maxQueuedBytes payload bytes a connection may have queued and unsent before it is closed with 4008,
+     *     beside {@code queueCapacity} (default 1 MB, Centrifugo's per-client bound); above half of either bound
+     *     the connection's next inbound frame waits until its queue has drained to a quarter
      */
     public record Outbound(@DefaultValue("1024") int queueCapacity, @DefaultValue("256") int ephemeralThreshold,
-            @DefaultValue("5s") Duration closeTimeout, @DefaultValue("4MB") DataSize maxUnsentBytes) {
+            @DefaultValue("5s") Duration closeTimeout, @DefaultValue("4MB") DataSize maxUnsentBytes,
+            @DefaultValue("1MB") DataSize maxQueuedBytes) {
     }
 
     /**
@@ -163,9 +167,12 @@ public record GatewayProperties(
      * @param batchSize most messages written in one batch (default 256)
      * @param batchDelay longest a message waits for its batch to fill (default 2 ms)
      * @param retention stored messages expire after this; unset keeps them forever
+     * @param maxQueueAge a message still waiting for its write after this long gets {@code chat:failed}
+     *     {@code unavailable} unwritten, so that a backlog never holds up new messages; unset (the default): half
+     *     the write timeout
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
-            @DefaultValue("2ms") Duration batchDelay, Duration retention) {
+            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge) {
     }
 
     /**

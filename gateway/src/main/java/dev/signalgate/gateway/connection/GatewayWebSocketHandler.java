@@ -34,7 +34,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * The {@code /ws} endpoint: one long-lived inbound and one long-lived outbound stream per connection.
  *
  * <p>Inbound frames pass the connection's rate limiter and are decoded and dispatched one after the other, which
- * keeps each connection's frames in order. The first frame must come within the first-frame deadline. Outbound,
+ * keeps each connection's frames in order. The next frame waits while the connection's outbox is above its
+ * high-water mark ({@link Outbox#roomToReply()}): a client that pipelines requests is slowed by TCP, not closed. The first frame must come within the first-frame deadline. Outbound,
  * the socket's single {@code send} drains the connection's {@link Outbox} (frames already framed, see
  * {@link Frame#wire()}), merged with a ping every ping interval; Reactor Netty coalesces flushes per drained
  * batch, so nothing here flushes per frame. A ping that
@@ -89,7 +90,8 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
     private Mono<Void> serve(WebSocketSession session, UserPrincipal principal) {
         GatewayProperties.Limits limits = properties.limits();
         GatewayProperties.Outbound outboundSettings = properties.outbound();
-        Outbox outbox = new Outbox(outboundSettings.queueCapacity(), outboundSettings.ephemeralThreshold());
+        Outbox outbox = new Outbox(outboundSettings.queueCapacity(), outboundSettings.ephemeralThreshold(),
+                outboundSettings.maxQueuedBytes().toBytes());
         Connection connection = new Connection(ConnectionIds.next(), principal, outbox,
                 (closing, code) -> close(session, closing, code), events);
         connection.rateLimiter(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
@@ -126,7 +128,8 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                 .map(InboundFrame::of)
                 .filter(frame -> !frame.control())
                 .doOnNext(frame -> connection.markSentFrames())
-                .concatMap(frame -> receive(connection, frame))
+                // Backpressure on the connection's own answers: no next frame while its outbox is backed up.
+                .concatMap(frame -> outbox.roomToReply().then(Mono.defer(() -> receive(connection, frame))))
                 .then()
                 .onErrorResume(failure -> {
                     log.debug("inbound ended with {}: connection={}", failure.toString(), connection.id());

@@ -1,8 +1,9 @@
 package dev.signalgate.gateway.connection;
 
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,12 +20,18 @@ import reactor.util.concurrent.Queues;
  * its drain loop is guarded by a work-in-progress counter, and it spares every offer the serialization check
  * that a safe sink would fail with {@code FAIL_NON_SERIALIZED} under contention.
  *
- * <p>Bounds, counted in frames handed over but not yet taken by the socket: above {@code ephemeralThreshold},
- * ephemeral frames are dropped (the next typing frame supersedes them); at {@code capacity}, an essential frame
- * cannot be queued, the outbox stops accepting and reports overflow so the connection is closed with 4008
- * (slow consumer): chat, confirmations and WebRTC signals are never dropped silently, the client reconnects and
- * resumes with {@code since}. The socket itself pulls only while Netty's channel is writable, so memory per
- * connection is bounded by {@code capacity} frames plus the socket's own prefetch and write buffer.
+ * <p>Bounds, counted in frames and in payload bytes handed over but not yet taken by the socket: above
+ * {@code ephemeralThreshold} frames (or at the byte bound), ephemeral frames are dropped (the next typing frame
+ * supersedes them); past {@code capacity} frames or {@code maxBytes} bytes, an essential frame cannot be queued,
+ * the outbox stops accepting and reports overflow so the connection is closed with 4008 (slow consumer): chat,
+ * confirmations and WebRTC signals are never dropped silently, the client reconnects and resumes with
+ * {@code since}. Bytes as well as frames, because a thousand 16 KiB messages are not a thousand acks. The socket
+ * itself pulls only while Netty's channel is writable, so memory per connection is bounded by these two bounds
+ * plus the socket's own prefetch and write buffer.
+ *
+ * <p>A connection's own requests must not fill its own outbox: {@link #roomToReply()} tells the inbound side
+ * when to stop reading the client's next frame, so a client that pipelines requests and reads its answers is
+ * slowed down by TCP instead of being mistaken for a slow consumer.
  */
 public final class Outbox {
 
@@ -33,22 +40,40 @@ public final class Outbox {
         QUEUED, DROPPED_EPHEMERAL, OVERFLOW, CLOSED
     }
 
+    /** A producer waiting for the backlog to drain to at most these levels. */
+    private record Waiter(int frames, long bytes, Sinks.Empty<Void> sink) {
+    }
+
     private final Queue<Frame> queue = Queues.<Frame>unboundedMultiproducer().get();
     private final Sinks.Many<Frame> sink = Sinks.unsafe().many().unicast().onBackpressureBuffer(queue);
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final int capacity;
     private final int ephemeralThreshold;
-    private final AtomicReference<Sinks.Empty<Void>> drainWaiter = new AtomicReference<>();
-    private volatile int lowWater = -1;
+    private final long maxBytes;
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final Sinks.Empty<Void> completion = Sinks.empty();
     private volatile boolean closed;
 
+    /** An outbox bounded by frames only. */
     public Outbox(int capacity, int ephemeralThreshold) {
-        if (capacity < 1 || ephemeralThreshold < 0 || ephemeralThreshold > capacity) {
-            throw new IllegalArgumentException("need 0 <= ephemeralThreshold <= capacity and capacity >= 1");
+        this(capacity, ephemeralThreshold, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param capacity frames that may be queued; one more closes the outbox with overflow
+     * @param ephemeralThreshold queued frames above which ephemeral frames are dropped
+     * @param maxBytes payload bytes that may be queued; more closes the outbox with overflow, except for a lone
+     *     frame, which always fits an empty outbox
+     */
+    public Outbox(int capacity, int ephemeralThreshold, long maxBytes) {
+        if (capacity < 1 || ephemeralThreshold < 0 || ephemeralThreshold > capacity || maxBytes < 1) {
+            throw new IllegalArgumentException(
+                    "need 0 <= ephemeralThreshold <= capacity, capacity >= 1 and maxBytes >= 1");
         }
         this.capacity = capacity;
         this.ephemeralThreshold = ephemeralThreshold;
+        this.maxBytes = maxBytes;
     }
 
     /** Queues a frame unless the bounds above say otherwise. Never blocks. */
@@ -56,21 +81,30 @@ public final class Outbox {
         if (closed) {
             return Offer.CLOSED;
         }
+        int length = frame.json().length;
         int size = queued.incrementAndGet();
-        if (frame.ephemeral() && size > ephemeralThreshold) {
-            queued.decrementAndGet();
+        long bytes = queuedBytes.addAndGet(length);
+        boolean overBytes = bytes > maxBytes && size > 1;
+        if (frame.ephemeral() && (size > ephemeralThreshold || overBytes)) {
+            untake(length);
             return Offer.DROPPED_EPHEMERAL;
         }
-        if (size > capacity) {
-            queued.decrementAndGet();
+        if (size > capacity || overBytes) {
+            untake(length);
             closed = true;
+            wakeWaiters();
             return Offer.OVERFLOW;
         }
         if (sink.tryEmitNext(frame).isFailure()) {
-            queued.decrementAndGet();
+            untake(length);
             return Offer.CLOSED;
         }
         return Offer.QUEUED;
+    }
+
+    private void untake(int length) {
+        queued.decrementAndGet();
+        queuedBytes.addAndGet(-length);
     }
 
     /**
@@ -79,35 +113,57 @@ public final class Outbox {
      */
     public Flux<Frame> frames() {
         return sink.asFlux().doOnNext(frame -> {
-            if (queued.decrementAndGet() <= lowWater) {
-                wakeDrainWaiter();
+            untake(frame.json().length);
+            if (!waiters.isEmpty()) {
+                wakeWaiters();
             }
         });
     }
 
     /**
      * Completes once at most {@code level} frames are queued, or the outbox closed: lets a producer of a long
-     * stream for this one connection (a resume replay) go at the socket's pace instead of overflowing it. One
-     * waiter at a time.
+     * stream for this one connection (a resume replay) go at the socket's pace instead of overflowing it.
      */
     public Mono<Void> awaitBelow(int level) {
-        if (queued.get() <= level || closed) {
-            return Mono.empty();
-        }
-        Sinks.Empty<Void> waiter = Sinks.empty();
-        drainWaiter.set(waiter);
-        lowWater = level;
-        if (queued.get() <= level || closed) {
-            wakeDrainWaiter();
-        }
-        return waiter.asMono();
+        return awaitBelow(level, Long.MAX_VALUE);
     }
 
-    private void wakeDrainWaiter() {
-        Sinks.Empty<Void> waiter = drainWaiter.getAndSet(null);
-        if (waiter != null) {
-            lowWater = -1;
-            waiter.tryEmitEmpty();
+    /**
+     * Completes at once while the backlog is below its high-water mark (half of either bound); above it, once the
+     * backlog has drained to its low-water mark (a quarter of both) or the outbox closed. The connection's inbound
+     * side waits on it before handling the client's next frame, so that the answers to a pipelining client's
+     * requests never overflow its own outbox: while it waits, the socket is not read and TCP slows the client.
+     * Frames from others (room fan-outs) do not wait: a client that stops reading still overflows, with 4008.
+     */
+    public Mono<Void> roomToReply() {
+        if (queued.get() <= capacity / 2 && queuedBytes.get() <= maxBytes / 2) {
+            return Mono.empty();
+        }
+        return awaitBelow(capacity / 4, maxBytes / 4);
+    }
+
+    private Mono<Void> awaitBelow(int frames, long bytes) {
+        if (drained(frames, bytes) || closed) {
+            return Mono.empty();
+        }
+        Waiter waiter = new Waiter(frames, bytes, Sinks.empty());
+        waiters.add(waiter);
+        // The socket may have drained the backlog between the check above and the add.
+        wakeWaiters();
+        return waiter.sink().asMono();
+    }
+
+    private boolean drained(int frames, long bytes) {
+        return queued.get() <= frames && queuedBytes.get() <= bytes;
+    }
+
+    private void wakeWaiters() {
+        for (Waiter waiter : waiters) {
+            if (closed || drained(waiter.frames(), waiter.bytes())) {
+                if (waiters.remove(waiter)) {
+                    waiter.sink().tryEmitEmpty();
+                }
+            }
         }
     }
 
@@ -116,7 +172,7 @@ public final class Outbox {
         closed = true;
         sink.tryEmitComplete();
         completion.tryEmitEmpty();
-        wakeDrainWaiter();
+        wakeWaiters();
     }
 
     /** Completes when the outbox stops accepting frames. */
@@ -127,6 +183,11 @@ public final class Outbox {
     /** Frames queued and not yet taken by the socket. */
     public int size() {
         return queued.get();
+    }
+
+    /** Payload bytes queued and not yet taken by the socket. */
+    public long sizeInBytes() {
+        return queuedBytes.get();
     }
 
     public boolean isClosed() {

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.MessageWriter;
+import dev.signalgate.persistence.mongo.MongoMessageStore;
 
 /**
  * Metrics, the audit log, and log lines written off the event loops. Both observers are picked up by {@code GatewayEvents} with every other
@@ -26,8 +27,8 @@ class ObservabilityConfiguration {
     }
 
     @Bean
-    StoreMetrics storeMetrics(MeterRegistry registry, MessageWriter writer) {
-        return new StoreMetrics(registry, writer);
+    StoreMetrics storeMetrics(MeterRegistry registry, MessageWriter writer, MongoMessageStore store) {
+        return new StoreMetrics(registry, writer, store);
     }
 
     @Bean

@@ -9,21 +9,37 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.signalgate.persistence.MessageWriter;
+import dev.signalgate.persistence.mongo.AppendListener;
+import dev.signalgate.persistence.mongo.MongoMessageStore;
 
 /**
- * The message writer's batches as meters: {@code signalgate.store.batch.size} (summary with histogram),
- * {@code signalgate.store.batch.write} (timer with histogram), {@code signalgate.store.batch.failures} (counter,
- * batches whose messages all failed) and {@code signalgate.store.pending} (gauge: submissions queued or being
- * written). Registers itself as the writer's {@link MessageWriter.BatchListener}.
+ * The message writer and store as meters:
+ * <ul>
+ * <li>{@code signalgate.store.batch.size} (summary with histogram), {@code signalgate.store.batch.write} (timer
+ *     with histogram), {@code signalgate.store.batch.failures} (counter, batches whose messages all failed),
+ *     {@code signalgate.store.failed.messages} (counter) and {@code signalgate.store.pending} (gauge: submissions
+ *     queued or being written);</li>
+ * <li>admission: {@code signalgate.store.queue.wait} (timer with histogram: how long the oldest message of each
+ *     write had been queued), {@code signalgate.store.batch.limit} (gauge: the writer's adaptive limit),
+ *     {@code signalgate.store.shed} (counter: messages failed unwritten after the queue-age bound) and
+ *     {@code signalgate.store.timeouts} (counter: messages whose write did not finish in time);</li>
+ * <li>{@code signalgate.store.batch.retries} (summary: per store call, inputs answered with a message already
+ *     stored, i.e. retries).</li>
+ * </ul>
+ * Registers itself as the writer's {@link MessageWriter.BatchListener} and the store's {@link AppendListener}.
  */
-public final class StoreMetrics implements MessageWriter.BatchListener {
+public final class StoreMetrics implements MessageWriter.BatchListener, AppendListener {
 
     private final DistributionSummary batchSize;
     private final Timer batchWrite;
     private final Counter batchFailures;
     private final Counter failedMessages;
+    private final Timer queueWait;
+    private final Counter shed;
+    private final Counter timeouts;
+    private final DistributionSummary retries;
 
-    public StoreMetrics(MeterRegistry registry, MessageWriter writer) {
+    public StoreMetrics(MeterRegistry registry, MessageWriter writer, MongoMessageStore store) {
         batchSize = DistributionSummary.builder("signalgate.store.batch.size")
                 .description("Messages per store write batch").baseUnit("messages")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
@@ -35,7 +51,27 @@ public final class StoreMetrics implements MessageWriter.BatchListener {
                 .description("Messages in failed batches (each answered chat:failed or 503)").register(registry);
         Gauge.builder("signalgate.store.pending", writer, MessageWriter::pendingCount)
                 .description("Store submissions queued or being written").strongReference(true).register(registry);
+        queueWait = Timer.builder("signalgate.store.queue.wait")
+                .description("How long the oldest message of a store write had waited in the writer's queue")
+                .publishPercentileHistogram().register(registry);
+        Gauge.builder("signalgate.store.batch.limit", writer, MessageWriter::batchLimit)
+                .description("The writer's current (adaptive) limit of messages per write").baseUnit("messages")
+                .strongReference(true).register(registry);
+        shed = Counter.builder("signalgate.store.shed")
+                .description("Messages failed unwritten because they waited longer than the queue-age bound")
+                .register(registry);
+        timeouts = Counter.builder("signalgate.store.timeouts")
+                .description("Messages whose store write did not finish in time (outcome unknown)").register(registry);
+        retries = DistributionSummary.builder("signalgate.store.batch.retries")
+                .description("Inputs of a store call answered with a message already stored (retries)")
+                .baseUnit("messages").serviceLevelObjectives(1, 4, 16, 64, 256).register(registry);
         writer.setBatchListener(this);
+        store.setAppendListener(this);
+    }
+
+    @Override
+    public void batchStarted(int size, Duration oldestWait) {
+        queueWait.record(oldestWait);
     }
 
     @Override
@@ -48,5 +84,20 @@ public final class StoreMetrics implements MessageWriter.BatchListener {
     public void batchFailed(int size, Throwable error) {
         batchFailures.increment();
         failedMessages.increment(size);
+    }
+
+    @Override
+    public void shed(int count) {
+        shed.increment(count);
+    }
+
+    @Override
+    public void timedOut(int count) {
+        timeouts.increment(count);
+    }
+
+    @Override
+    public void appended(int size, int retriesResolved, int roundTrips) {
+        retries.record(retriesResolved);
     }
 }

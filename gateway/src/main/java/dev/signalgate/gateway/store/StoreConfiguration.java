@@ -43,7 +43,8 @@ class StoreConfiguration {
         return new MessageWriter(messageStore, WriterSettings.defaults()
                 .withMaxBatch(store.batchSize())
                 .withMaxDelay(store.batchDelay())
-                .withWriteTimeout(store.writeTimeout()));
+                .withWriteTimeout(store.writeTimeout())
+                .withMaxQueueAge(store.maxQueueAge()));
     }
 
     @Bean

@@ -11,15 +11,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The tools the browser tests need (Node.js for the adapter's unit tests, Chromium and chromedriver for the
- * end-to-end tests), and one check that fails with what to install when one is missing: the tests never skip.
+ * The tools the browser tests need (Node.js for the adapter's unit tests, npm to pack the adapter and build the
+ * Vite example, Chromium and chromedriver for the end-to-end tests), and one check that fails with what to install
+ * when one is missing: the tests never skip.
  *
  * <p>Uses only the JDK, so that the {@code browser} Maven profile can also run it as a single-file program before
- * the tests: {@code java BrowserTools.java <node> <chromium> <chromedriver>}.
+ * the tests: {@code java BrowserTools.java <node> <chromium> <chromedriver> <npm>}.
  */
 public final class BrowserTools {
 
     static final String NODE = System.getProperty("browser.node", "node");
+    static final String NPM = System.getProperty("browser.npm", "npm");
     static final String CHROMIUM = System.getProperty("browser.chromium", "/usr/bin/chromium");
     static final String CHROMEDRIVER = System.getProperty("browser.chromedriver",
             System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
@@ -32,11 +34,12 @@ public final class BrowserTools {
     public static void main(String[] args) {
         List<String> problems = problems(args.length > 0 ? args[0] : NODE, args.length > 1 ? args[1] : CHROMIUM,
                 args.length > 2 ? args[2] : CHROMEDRIVER);
+        checkNpm(problems, args.length > 3 ? args[3] : NPM);
         if (!problems.isEmpty()) {
             System.err.println(report(problems));
             System.exit(1);
         }
-        System.out.println("browser tools: node, chromium and chromedriver found");
+        System.out.println("browser tools: node, npm, chromium and chromedriver found");
     }
 
     /** Throws with install instructions unless Chromium and chromedriver are there. */
@@ -62,6 +65,24 @@ public final class BrowserTools {
             problems.add(what + " not found at " + path + ": install it (Debian: apt-get install -y " + debianPackage
                     + ") or point -Dbrowser." + (what.equals("Chromium") ? "chromium" : "chromedriver")
                     + "=<path> at it");
+        }
+    }
+
+    /** npm packs the adapter and builds the Vite example; Debian ships it apart from Node.js. */
+    static void checkNpm(List<String> problems, String npm) {
+        try {
+            Process process = new ProcessBuilder(npm, "--version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                problems.add("'" + npm + " --version' failed (" + version + "): install npm (Debian: apt-get install"
+                        + " -y npm)");
+            }
+        } catch (IOException e) {
+            problems.add("npm not found ('" + npm + "'): install it (Debian: apt-get install -y npm; it comes with"
+                    + " Node.js from nodejs.org) or point -Dbrowser.npm=<path> at it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add("interrupted while checking npm");
         }
     }
 

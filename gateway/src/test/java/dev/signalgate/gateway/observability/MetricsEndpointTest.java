@@ -76,6 +76,12 @@ class MetricsEndpointTest {
             assertThat(after.since(before, "signalgate_store_batch_size_messages_count")).isBetween(1.0, 5.0);
             assertThat(after.has("signalgate_store_batch_failures_total")).isTrue();
             assertThat(after.has("signalgate_store_pending")).isTrue();
+            assertThat(after.since(before, "signalgate_store_queue_wait_seconds_count")).isBetween(1.0, 5.0);
+            assertThat(after.value("signalgate_store_batch_limit_messages")).isEqualTo(256);
+            assertThat(after.has("signalgate_store_shed_total")).isTrue();
+            assertThat(after.has("signalgate_store_timeouts_total")).isTrue();
+            assertThat(after.since(before, "signalgate_store_batch_retries_messages_count")).isBetween(1.0, 5.0);
+            assertThat(after.since(before, "signalgate_store_batch_retries_messages_sum")).isZero();
             assertThat(after.has("signalgate_slow_consumer_closes_total")).isTrue();
             assertThat(after.has("signalgate_frames_dropped_total{reason=\"overflow\"}")).isTrue();
         }

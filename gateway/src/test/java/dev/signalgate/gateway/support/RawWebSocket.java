@@ -1,6 +1,9 @@
 package dev.signalgate.gateway.support;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,17 +13,20 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client written by hand on a plain socket, for what well-behaved clients never do: never answer a
- * ping, never read, go silent after the upgrade. Only the handshake response is read; after that the socket is
- * written to and otherwise left alone, like a phone that lost its network.
+ * ping, never read, go silent after the upgrade, write frames back to back without waiting for any answer. It
+ * reads nothing unless asked ({@link #readText()}); left alone after the upgrade, it is like a phone that lost
+ * its network.
  */
 public final class RawWebSocket implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
+    private final DataInputStream in;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
-        this.out = socket.getOutputStream();
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
     }
 
     /** Connects and completes the upgrade; fails unless the gateway answers 101. */
@@ -47,8 +53,14 @@ public final class RawWebSocket implements AutoCloseable {
         return socket;
     }
 
-    /** Sends one masked text frame, as clients must. */
+    /** Sends one masked text frame, as clients must, and flushes it. */
     public void sendText(String text) throws IOException {
+        writeText(text);
+        out.flush();
+    }
+
+    /** Writes one masked text frame into the socket's buffer, flushed when full or by {@link #flush()}. */
+    public void writeText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x81);
@@ -66,13 +78,45 @@ public final class RawWebSocket implements AutoCloseable {
             frame.write(payload[i] ^ mask[i % 4]);
         }
         out.write(frame.toByteArray());
+    }
+
+    public void flush() throws IOException {
         out.flush();
+    }
+
+    /**
+     * The next text frame from the server, skipping pings; fails on a close frame, a fragmented frame (the
+     * gateway sends none) or when nothing comes within the socket timeout.
+     */
+    public String readText() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[Math.toIntExact(length)];
+            in.readFully(payload);
+            int opcode = first & 0x0f;
+            if (opcode == 0x8) {
+                int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+                throw new IOException("closed by the server with " + code);
+            }
+            if ((first & 0x80) == 0) {
+                throw new IOException("unexpected fragmented frame, opcode " + opcode);
+            }
+            if (opcode == 0x1) {
+                return new String(payload, StandardCharsets.UTF_8);
+            }
+        }
     }
 
     /** Whether the gateway has closed the TCP connection (reads until end of stream, within the socket timeout). */
     public boolean awaitClosedByServer() {
         try {
-            InputStream in = socket.getInputStream();
             byte[] buffer = new byte[8192];
             while (in.read(buffer) >= 0) {
                 // Discard frames (welcome, pings, the close frame) until the server hangs up.
