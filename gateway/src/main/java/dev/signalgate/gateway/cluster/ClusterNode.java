@@ -144,6 +144,14 @@ public final class ClusterNode implements AutoCloseable {
         return new ClusterRemoval(id, client, local, clock, timeout);
     }
 
+    /**
+     * The node's Redis client, for a feature that needs pub/sub connections of its own (the HTTP transport's
+     * forwarding): its connections share the node's reconnect policy. The node closes the client.
+     */
+    public RedisClient redisClient() {
+        return client;
+    }
+
     /** Whether the node currently reaches Redis. */
     public boolean connected() {
         return !disconnected.get() && subscriptions.isOpen();

@@ -15,13 +15,13 @@ import dev.signalgate.persistence.embedded.EmbeddedMongo;
  * Several gateway nodes in this JVM (Spring contexts on random ports) sharing one Redis and one embedded store,
  * with a fast heartbeat (1 s, expiry 3 s) so that failures show within a test's patience.
  */
-final class ClusterFixture implements AutoCloseable {
+public final class ClusterFixture implements AutoCloseable {
 
     final TestRedis redis = TestRedis.start();
     final EmbeddedMongo store = EmbeddedMongo.memory().start("127.0.0.1", 0);
     final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
-    ClusterFixture(int count, String... extra) {
+    public ClusterFixture(int count, String... extra) {
         try {
             for (int i = 0; i < count; i++) {
                 nodes.add(startNode(extra));
@@ -49,7 +49,7 @@ final class ClusterFixture implements AutoCloseable {
         return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
     }
 
-    int port(int node) {
+    public int port(int node) {
         return port(nodes.get(node));
     }
 

@@ -59,6 +59,7 @@ final class HttpSessions {
     private final GatewayProperties properties;
     private final HttpTransportProperties http;
     private final ConnectionEvents events;
+    private volatile String idPrefix = "";
 
     HttpSessions(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, TokenExpiry tokenExpiry, GatewayProperties properties,
@@ -73,6 +74,11 @@ final class HttpSessions {
         this.events = events;
     }
 
+    /** Session ids start with {@code prefix}: in cluster mode, the node's id and a dot, so any node can route. */
+    void idPrefix(String prefix) {
+        this.idPrefix = prefix;
+    }
+
     /** The longest a session may go without a reader: what a socket that stopped answering pings gets. */
     Duration idleTimeout() {
         GatewayProperties.Liveness liveness = properties.liveness();
@@ -85,7 +91,7 @@ final class HttpSessions {
         GatewayProperties.Outbound outbound = properties.outbound();
         Outbox outbox = new Outbox(outbound.queueCapacity(), outbound.ephemeralThreshold(),
                 outbound.maxQueuedBytes().toBytes());
-        HttpSession session = new HttpSession(ConnectionIds.next(), principal, outbox, events, dispatcher,
+        HttpSession session = new HttpSession(idPrefix + ConnectionIds.next(), principal, outbox, events, dispatcher,
                 http.dedupeWindow(), idleTimeout(), outbound.queueCapacity(), outbound.maxUnsentBytes().toBytes(),
                 this::finished);
         Connection connection = session.connection();

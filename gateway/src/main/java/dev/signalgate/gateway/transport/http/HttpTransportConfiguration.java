@@ -2,12 +2,14 @@ package dev.signalgate.gateway.transport.http;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.auth.OriginPolicy;
+import dev.signalgate.gateway.cluster.ClusterNode;
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.connection.TokenExpiry;
@@ -31,10 +33,24 @@ class HttpTransportConfiguration {
     }
 
     @Bean
+    HttpTransportEndpoints httpTransportEndpoints(HttpSessions sessions, HttpTransportProperties http,
+            FrameLimits limits, GatewayProperties properties) {
+        return new HttpTransportEndpoints(sessions, http, limits, (int) properties.limits().maxFrameSize().toBytes(),
+                properties.outbound());
+    }
+
+    /** In cluster mode, requests for another node's sessions go there over Redis; on one node, nowhere. */
+    @Bean
+    SessionRelay sessionRelay(ObjectProvider<ClusterNode> cluster, HttpSessions sessions,
+            HttpTransportEndpoints endpoints, HttpTransportProperties http, GatewayProperties properties) {
+        ClusterNode node = cluster.getIfAvailable();
+        return node == null ? SessionRelay.NONE : new RedisSessionRelay(node.id(), node.redisClient(), sessions,
+                endpoints, http, properties.cluster().timeout());
+    }
+
+    @Bean
     HttpTransportFilter httpTransportFilter(HandshakeFilter handshake, OriginPolicy origins, HttpSessions sessions,
-            HttpTransportProperties http, FrameLimits limits, GatewayProperties properties) {
-        HttpTransportEndpoints endpoints = new HttpTransportEndpoints(sessions, http, limits,
-                (int) properties.limits().maxFrameSize().toBytes(), properties.outbound());
-        return new HttpTransportFilter(handshake, origins, sessions, endpoints);
+            HttpTransportEndpoints endpoints, SessionRelay relay) {
+        return new HttpTransportFilter(handshake, origins, sessions, endpoints, relay);
     }
 }

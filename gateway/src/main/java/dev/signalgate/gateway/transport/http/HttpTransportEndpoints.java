@@ -82,8 +82,8 @@ final class HttpTransportEndpoints {
         HttpSession session = sessions.open(principal);
         String base = HttpTransportFilter.PREFIX + "/" + session.id();
         String body = "{\"session\":\"" + session.id() + "\",\"userId\":"
-                + mapper.writeValueAsString(principal.userId()) + ",\"events\":\"" + base + "/events\",\"poll\":\"" + base + "/poll\",\"frames\":\"" + base
-                + "/frames\",\"heartbeatMs\":" + http.heartbeat().toMillis() + ",\"pollTimeoutMs\":"
+                + mapper.writeValueAsString(principal.userId()) + ",\"events\":\"" + base + "/events\",\"poll\":\""
+                + base + "/poll\",\"frames\":\"" + base + "/frames\",\"heartbeatMs\":" + http.heartbeat().toMillis() + ",\"pollTimeoutMs\":"
                 + http.pollTimeout().toMillis() + ",\"idleTimeoutMs\":" + sessions.idleTimeout().toMillis()
                 + ",\"maxBatch\":" + http.maxBatch() + ",\"maxBodyBytes\":" + maxBodyBytes + "}";
         return Responses.json(exchange, HttpStatus.CREATED, body);
@@ -97,13 +97,22 @@ final class HttpTransportEndpoints {
     Mono<Void> events(ServerWebExchange exchange, HttpSession session) {
         ServerHttpRequest request = exchange.getRequest();
         String header = request.getHeaders().getFirst("Last-Event-ID");
-        long after;
+        Flux<byte[]> events;
         try {
-            after = eventId(session, header != null ? header : request.getQueryParams().getFirst("lastEventId"),
-                    "Last-Event-ID");
+            events = events(session, header != null ? header : request.getQueryParams().getFirst("lastEventId"));
         } catch (BadRequest refused) {
-            return refused(exchange, refused);
+            return refused.answer().write(exchange);
         }
+        return writeStream(exchange, events, http.heartbeat());
+    }
+
+    /** The session's events after {@code lastEventId}, encoded as Server-Sent Events. */
+    Flux<byte[]> events(HttpSession session, String lastEventId) {
+        return session.stream(eventId(session, lastEventId, "Last-Event-ID")).map(EventFormats::sse);
+    }
+
+    /** Writes an event stream: unbuffered, uncached, a first byte at once, a comment every heartbeat. */
+    static Mono<Void> writeStream(ServerWebExchange exchange, Flux<byte[]> events, Duration heartbeat) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.OK);
         HttpHeaders headers = response.getHeaders();
@@ -112,25 +121,24 @@ final class HttpTransportEndpoints {
         // nginx and its kin buffer a response unless told; a buffered stream delivers nothing until it ends.
         headers.set("X-Accel-Buffering", "no");
         Sinks.Empty<Void> done = Sinks.empty();
-        Flux<byte[]> events = session.stream(after).map(EventFormats::sse)
-                .doFinally(signal -> done.tryEmitEmpty());
-        Flux<byte[]> heartbeats = Flux.interval(http.heartbeat()).map(tick -> EventFormats.comment("heartbeat"))
+        Flux<byte[]> ended = events.doFinally(signal -> done.tryEmitEmpty());
+        Flux<byte[]> heartbeats = Flux.interval(heartbeat).map(tick -> EventFormats.comment("heartbeat"))
                 .takeUntilOther(done.asMono());
         // A first byte at once: proxies and browsers see the stream open before any event.
-        Flux<byte[]> body = Flux.concat(Mono.just(EventFormats.comment("open")), Flux.merge(events, heartbeats));
+        Flux<byte[]> body = Flux.concat(Mono.just(EventFormats.comment("open")), Flux.merge(ended, heartbeats));
         return response.writeAndFlushWith(body.map(bytes -> Mono.just(response.bufferFactory().wrap(bytes))));
     }
 
     /** {@code GET …/poll?after=n}: the events after {@code n} as JSON, at once if there are some. */
-    Mono<Void> poll(ServerWebExchange exchange, HttpSession session) {
+    Mono<Answer> poll(HttpSession session, String afterText) {
         long after;
         try {
-            after = eventId(session, exchange.getRequest().getQueryParams().getFirst("after"), "after");
+            after = eventId(session, afterText, "after");
         } catch (BadRequest refused) {
-            return refused(exchange, refused);
+            return Mono.just(refused.answer());
         }
         return session.poll(after, http.pollTimeout(), POLL_MAX_EVENTS)
-                .flatMap(events -> Responses.json(exchange, HttpStatus.OK, EventFormats.poll(events)));
+                .map(events -> Answer.json(HttpStatus.OK, EventFormats.poll(events)));
     }
 
     /**
@@ -139,47 +147,52 @@ final class HttpTransportEndpoints {
      * per session (409 otherwise); while the session's answers back up, 503 {@code busy} with
      * {@code Retry-After}, run nothing. {@code ack} releases the events up to {@code n}, for a stream that runs long
      * without a resume.
+     *
+     * @param body the body, read only once the POST holds the session; fails with
+     *     {@link DataBufferLimitException} when it is too large
      */
-    Mono<Void> frames(ServerWebExchange exchange, HttpSession session) {
+    Mono<Answer> frames(HttpSession session, String ackText, String batchText, Mono<byte[]> body) {
         if (session.isEnded()) {
-            return Responses.closed(exchange, HttpStatus.GONE, session.endCode());
+            return Mono.just(Answer.closed(HttpStatus.GONE, session.endCode()));
         }
-        ServerHttpRequest request = exchange.getRequest();
         long ack;
         long batch;
         try {
-            ack = number(request.getQueryParams().getFirst("ack"), "ack", 0);
-            batch = number(request.getQueryParams().getFirst("batch"), "batch", -1);
+            ack = number(ackText, "ack", 0);
+            batch = number(batchText, "batch", -1);
         } catch (BadRequest refused) {
-            return refused(exchange, refused);
+            return Mono.just(refused.answer());
         }
         if (!session.beginPost()) {
-            return Responses.error(exchange, HttpStatus.CONFLICT, "conflict",
-                    "another POST of this session is in flight: send one at a time");
+            return Mono.just(Answer.error(HttpStatus.CONFLICT, "conflict",
+                    "another POST of this session is in flight: send one at a time"));
         }
         if (ack > 0) {
             session.acknowledge(ack);
         }
         if (session.backedUp(outbound.queueCapacity(), outbound.maxQueuedBytes().toBytes())) {
             session.endPost();
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-            return Responses.error(exchange, HttpStatus.SERVICE_UNAVAILABLE, "busy", "the answers to earlier frames"
-                    + " wait to be read: read the events, acknowledge them (ack=), then send this again");
+            return Mono.just(Answer.error(HttpStatus.SERVICE_UNAVAILABLE, "busy", "the answers to earlier frames"
+                    + " wait to be read: read the events, acknowledge them (ack=), then send this again")
+                    .retryAfter("1"));
         }
-        return DataBufferUtils.join(request.getBody(), maxBodyBytes)
-                .map(HttpTransportEndpoints::bytes)
-                .defaultIfEmpty(new byte[0])
-                .flatMap(body -> run(exchange, session, batch, body))
-                .onErrorResume(DataBufferLimitException.class, tooBig -> tooBig(exchange, session))
+        return body.defaultIfEmpty(new byte[0])
+                .map(bytes -> run(session, batch, bytes))
+                .onErrorResume(DataBufferLimitException.class, tooBig -> Mono.just(tooBig(session)))
                 .doFinally(signal -> session.endPost());
     }
 
-    private Mono<Void> run(ServerWebExchange exchange, HttpSession session, long batch, byte[] body) {
+    /** The body of a request, up to the limit. */
+    Mono<byte[]> body(ServerHttpRequest request) {
+        return DataBufferUtils.join(request.getBody(), maxBodyBytes).map(HttpTransportEndpoints::bytes);
+    }
+
+    private Answer run(HttpSession session, long batch, byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
         } catch (JacksonException notJson) {
-            return Responses.error(exchange, HttpStatus.BAD_REQUEST, "bad_request",
+            return Answer.error(HttpStatus.BAD_REQUEST, "bad_request",
                     "expected a JSON envelope or an array of envelopes, got a body that is not JSON"
                             + (notJson instanceof StreamConstraintsException ? " within the limits" : ""));
         }
@@ -189,12 +202,12 @@ final class HttpTransportEndpoints {
         } else if (root != null && root.isObject()) {
             envelopes.add(root);
         } else {
-            return Responses.error(exchange, HttpStatus.BAD_REQUEST, "bad_request",
+            return Answer.error(HttpStatus.BAD_REQUEST, "bad_request",
                     "expected a JSON envelope or an array of envelopes, got "
                             + (root == null || root.isMissingNode() ? "an empty body" : Payloads.describe(root)));
         }
         if (envelopes.size() > http.maxBatch()) {
-            return Responses.error(exchange, HttpStatus.BAD_REQUEST, "bad_request",
+            return Answer.error(HttpStatus.BAD_REQUEST, "bad_request",
                     "expected at most " + http.maxBatch() + " envelopes per POST, got " + envelopes.size());
         }
         List<String> texts = new ArrayList<>(envelopes.size());
@@ -202,7 +215,7 @@ final class HttpTransportEndpoints {
         for (JsonNode envelope : envelopes) {
             String text = mapper.writeValueAsString(envelope);
             if (text.getBytes(StandardCharsets.UTF_8).length > maxFrameBytes) {
-                return tooBig(exchange, session);
+                return tooBig(session);
             }
             texts.add(text);
             JsonNode id = envelope.isObject() ? envelope.get("id") : null;
@@ -210,23 +223,22 @@ final class HttpTransportEndpoints {
         }
         HttpSession.Intake intake = session.run(batch, texts, ids);
         if (intake.closed() != null) {
-            return Responses.closed(exchange, HttpStatus.TOO_MANY_REQUESTS, intake.closed());
+            return Answer.closed(HttpStatus.TOO_MANY_REQUESTS, intake.closed());
         }
-        return Responses.json(exchange, HttpStatus.OK, "{\"accepted\":" + intake.accepted() + ",\"duplicates\":"
+        return Answer.json(HttpStatus.OK, "{\"accepted\":" + intake.accepted() + ",\"duplicates\":"
                 + intake.duplicates() + ",\"lastEventId\":" + session.lastEventId() + "}");
     }
 
     /** An envelope larger than a WebSocket frame may be closes the session with 1009, as it closes a socket. */
-    private static Mono<Void> tooBig(ServerWebExchange exchange, HttpSession session) {
+    private static Answer tooBig(HttpSession session) {
         session.connection().close(CloseCode.TOO_BIG);
-        return Responses.closed(exchange, HttpStatus.PAYLOAD_TOO_LARGE, CloseCode.TOO_BIG);
+        return Answer.closed(HttpStatus.PAYLOAD_TOO_LARGE, CloseCode.TOO_BIG);
     }
 
     /** {@code DELETE …}: the client ends the session (1000); its stream gets the {@code close} event. */
-    Mono<Void> end(ServerWebExchange exchange, HttpSession session) {
+    Answer end(HttpSession session) {
         session.end();
-        exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
-        return exchange.getResponse().setComplete();
+        return Answer.noContent();
     }
 
     /** A resume point: absent is 0; past the session's last event is refused. */
@@ -255,16 +267,17 @@ final class HttpTransportEndpoints {
     }
 
     /** A request parameter that cannot be used: 400 with {@code bad_request}. */
-    private static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends RuntimeException {
 
         BadRequest(String message) {
             super(message, null, false, false);
         }
+
+        Answer answer() {
+            return Answer.error(HttpStatus.BAD_REQUEST, "bad_request", getMessage());
+        }
     }
 
-    private static Mono<Void> refused(ServerWebExchange exchange, BadRequest refused) {
-        return Responses.error(exchange, HttpStatus.BAD_REQUEST, "bad_request", refused.getMessage());
-    }
 
     private static byte[] bytes(DataBuffer buffer) {
         try {

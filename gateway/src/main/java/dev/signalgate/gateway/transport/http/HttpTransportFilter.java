@@ -33,13 +33,19 @@ final class HttpTransportFilter implements WebFilter, Ordered {
     private final OriginPolicy origins;
     private final HttpSessions sessions;
     private final HttpTransportEndpoints endpoints;
+    private final SessionRelay relay;
 
+    /**
+     * @param relay passes on a request for a session of another node (cluster mode); {@link SessionRelay#NONE}
+     *     on a single node
+     */
     HttpTransportFilter(HandshakeFilter handshake, OriginPolicy origins, HttpSessions sessions,
-            HttpTransportEndpoints endpoints) {
+            HttpTransportEndpoints endpoints, SessionRelay relay) {
         this.handshake = handshake;
         this.origins = origins;
         this.sessions = sessions;
         this.endpoints = endpoints;
+        this.relay = relay;
     }
 
     @Override
@@ -89,33 +95,43 @@ final class HttpTransportFilter implements WebFilter, Ordered {
         if (!expected.equals(method.name())) {
             return notAllowed(exchange, expected);
         }
-        return admitted(exchange, false).flatMap(principal -> owned(exchange, principal, id))
-                .flatMap(session -> switch (resource) {
-                    case "events" -> endpoints.events(exchange, session);
-                    case "poll" -> endpoints.poll(exchange, session);
-                    case "frames" -> endpoints.frames(exchange, session);
-                    default -> endpoints.end(exchange, session);
-                });
+        return admitted(exchange, false).flatMap(principal -> {
+            HttpSessions.Lookup found = sessions.find(id);
+            if (found.session() == null && found.ended() == null && relay.ownedElsewhere(id)) {
+                return relay.forward(exchange, principal.userId(), id, resource);
+            }
+            Answer refused = refusal(found, principal.userId());
+            if (refused != null) {
+                return refused.write(exchange);
+            }
+            HttpSession session = found.session();
+            return switch (resource) {
+                case "events" -> endpoints.events(exchange, session);
+                case "poll" -> endpoints.poll(session, request.getQueryParams().getFirst("after"))
+                        .flatMap(answer -> answer.write(exchange));
+                case "frames" -> endpoints.frames(session, request.getQueryParams().getFirst("ack"),
+                        request.getQueryParams().getFirst("batch"), endpoints.body(request))
+                        .flatMap(answer -> answer.write(exchange));
+                default -> endpoints.end(session).write(exchange);
+            };
+        });
+    }
+
+    /** Why a request may not use the session it names (404, 410 with the close code, 403), or null. */
+    static Answer refusal(HttpSessions.Lookup found, String userId) {
+        if (found.session() == null) {
+            return found.ended() == null
+                    ? Answer.error(HttpStatus.NOT_FOUND, "not_found", "no such session: open one with POST " + PREFIX)
+                    : Answer.closed(HttpStatus.GONE, found.ended());
+        }
+        if (!found.session().connection().userId().equals(userId)) {
+            return Answer.error(HttpStatus.FORBIDDEN, "forbidden", "this session belongs to another user");
+        }
+        return null;
     }
 
     private Mono<UserPrincipal> admitted(ServerWebExchange exchange, boolean opening) {
         return handshake.admit(exchange, BearerTokens.fromHeader(exchange.getRequest()), opening);
-    }
-
-    /** The session, if it exists and belongs to the token's user; otherwise the refusal is written. */
-    private Mono<HttpSession> owned(ServerWebExchange exchange, UserPrincipal principal, String id) {
-        HttpSessions.Lookup found = sessions.find(id);
-        if (found.session() == null) {
-            return (found.ended() == null
-                    ? Responses.error(exchange, HttpStatus.NOT_FOUND, "not_found",
-                            "no such session: open one with POST " + PREFIX)
-                    : Responses.closed(exchange, HttpStatus.GONE, found.ended())).then(Mono.empty());
-        }
-        if (!found.session().connection().userId().equals(principal.userId())) {
-            return Responses.error(exchange, HttpStatus.FORBIDDEN, "forbidden",
-                    "this session belongs to another user").then(Mono.empty());
-        }
-        return Mono.just(found.session());
     }
 
     private Mono<Void> preflight(ServerWebExchange exchange, String origin) {

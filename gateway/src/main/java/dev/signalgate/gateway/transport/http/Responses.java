@@ -9,7 +9,6 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.signalgate.gateway.auth.HandshakeFilter;
-import dev.signalgate.protocol.CloseCode;
 import reactor.core.publisher.Mono;
 
 /** The HTTP transport's JSON answers: never cached, since each one is about one session's present state. */
@@ -22,15 +21,6 @@ final class Responses {
     static Mono<Void> error(ServerWebExchange exchange, HttpStatus status, String error, String message) {
         noStore(exchange.getResponse());
         return HandshakeFilter.writeRefusal(exchange, status, error, message);
-    }
-
-    /**
-     * A session closed with {@code code}, as a socket would have been: {@code {"error":"closed","code",
-     * "reason","reconnect"}}.
-     */
-    static Mono<Void> closed(ServerWebExchange exchange, HttpStatus status, CloseCode code) {
-        String close = HttpSession.closeJson(code);
-        return json(exchange, status, "{\"error\":\"closed\"," + close.substring(1));
     }
 
     static Mono<Void> json(ServerWebExchange exchange, HttpStatus status, String body) {

@@ -59,6 +59,11 @@ final class HttpSessionClient implements AutoCloseable {
         return id;
     }
 
+    /** The same session, its requests sent to the gateway node on {@code otherPort}. */
+    HttpSessionClient via(int otherPort) {
+        return new HttpSessionClient(otherPort, token, id);
+    }
+
     /** A new event stream from after {@code lastEventId} (0: from the oldest event kept). */
     SseStream stream(long lastEventId) {
         return stream(lastEventId, token);
@@ -71,7 +76,11 @@ final class HttpSessionClient implements AutoCloseable {
         }
         request.header("Authorization", "Bearer " + withToken);
         try {
-            HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            // A client of its own per stream: a stream closed half-read never goes back into a pool that later
+            // requests would draw from.
+            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(SseStream.TIMEOUT).build();
+            HttpResponse<InputStream> response = own.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             SseStream stream = new SseStream(response);
             streams.add(stream);
             return stream;

@@ -227,6 +227,23 @@ class HttpTransportTest {
     }
 
     @Test
+    void aRefusedPostLeavesItsConnectionUsable() {
+        try (HttpSessionClient client = HttpSessionClient.open(port, Tokens.forUser("keepalive"))) {
+            for (int i = 0; i < 5; i++) {
+                assertRefused(client.post("[{\"type\":\"chat:typing\",\"room\":\"r\"}]", "?ack=x"), 400,
+                        "bad_request");
+                assertThat(client.post("[]", "").statusCode()).isEqualTo(200);
+                assertRefused(client.post("[]", "", "garbage"), 401, "unauthorized");
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            HttpSessionClient ended = HttpSessionClient.open(port, Tokens.forUser("keepalive"));
+            assertThat(ended.delete(Tokens.forUser("keepalive")).statusCode()).isEqualTo(204);
+            assertRefused(HttpSessionClient.openRequest(port, null, Map.of()), 401, "unauthorized");
+        }
+    }
+
+    @Test
     void anEnvelopeOverTheFrameLimitClosesTheSessionWith1009() {
         HttpSessionClient client = HttpSessionClient.open(port, Tokens.forUser("big"));
         SseStream stream = client.stream(0);
