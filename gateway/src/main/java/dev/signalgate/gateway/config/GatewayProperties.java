@@ -59,9 +59,13 @@ public record GatewayProperties(
      * @param audience when set, a value the token's {@code aud} must contain
      * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat} (default 30 s)
      * @param maxTokenLength longest token accepted, in characters, before any parsing (default 8192)
+     * @param jwksRefetchInterval least time between two fetches of the JWKS URI for a {@code kid} not cached
+     *     (default 30 s); while the key server is down, tokens with such a kid are answered 503 with a
+     *     {@code Retry-After} of at most this
      */
     public record Jwt(String secret, URI jwksUri, Path jwksFile, String issuer, String audience,
-            @DefaultValue("30s") Duration clockSkew, @DefaultValue("8192") int maxTokenLength) {
+            @DefaultValue("30s") Duration clockSkew, @DefaultValue("8192") int maxTokenLength,
+            @DefaultValue("30s") Duration jwksRefetchInterval) {
 
         /** Whether no key was configured, so the gateway runs in development mode with a random secret. */
         public boolean developmentMode() {
