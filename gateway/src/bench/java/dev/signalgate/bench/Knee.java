@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Per step: the confirmed rate (own {@code chat:confirmed} received while the step is measured), the
  * {@code chat:failed} count and the send-to-confirm lag p50/p99/p99.9 of the messages sent while it is measured
  * (however late they are confirmed). After each step the senders stop until its messages are answered, so the
- * next step starts from an empty queue. The knee is the highest step with 0 failed and p99 under
- * {@value #KNEE_P99_MILLIS} ms.
+ * next step starts from an empty queue. The first step is preceded by {@code kneeInitialWarmupSeconds} more of
+ * warm-up (a fresh JVM). The knee is the highest step with 0 failed, none unanswered, no member closed by the
+ * server (4008: the driver fell behind) and p99 under {@value #KNEE_P99_MILLIS} ms.
  */
 final class Knee {
 
@@ -99,9 +100,11 @@ final class Knee {
         for (int i = 0; i < steps.length; i++) {
             Step step = steps[i];
             int index = i;
+            long closedBefore = Client.UNEXPECTED_CLOSES.get();
+            int warmupSeconds = settings.kneeWarmupSeconds + (i == 0 ? settings.kneeInitialWarmupSeconds : 0);
             OpenLoop warmup = OpenLoop.start(scenarios, clients, step.rate, client -> room(tag, settings, client),
                     (client, n) -> "k" + index + "w-" + client.index + "-" + n);
-            ServerProcess.sleep(settings.kneeWarmupSeconds * 1000L);
+            ServerProcess.sleep(warmupSeconds * 1000L);
             warmup.stop();
             long now = System.nanoTime();
             step.end = now + TimeUnit.SECONDS.toNanos(settings.kneeSeconds);
@@ -124,13 +127,16 @@ final class Knee {
             out.put(key + ".lagP50Ms", p[0]);
             out.put(key + ".lagP99Ms", p[1]);
             out.put(key + ".lagP999Ms", p[2]);
-            boolean healthy = step.failed.sum() == 0 && unanswered <= 0 && p[1] < KNEE_P99_MILLIS;
+            long closed = Client.UNEXPECTED_CLOSES.get() - closedBefore;
+            out.put(key + ".closedConnections", (double) closed);
+            boolean healthy = step.failed.sum() == 0 && unanswered <= 0 && closed == 0 && p[1] < KNEE_P99_MILLIS;
             if (healthy && knee == i) {
                 knee = i + 1;
             }
             System.out.printf(Locale.ROOT, "  offered %,d msg/s: %,.0f confirmed/s, %d failed (%d in warm-up), %d"
-                    + " unanswered; confirm lag p50 %.1f / p99 %.1f / p99.9 %.1f ms%n", step.rate, confirmedRate,
-                    step.failed.sum(), step.failedInWarmup.sum(), Math.max(0, unanswered), p[0], p[1], p[2]);
+                    + " unanswered, %d members closed by the server; confirm lag p50 %.1f / p99 %.1f / p99.9 %.1f ms%n",
+                    step.rate, confirmedRate, step.failed.sum(), step.failedInWarmup.sum(), Math.max(0, unanswered),
+                    closed, p[0], p[1], p[2]);
         }
         double kneeRate = knee == 0 ? 0 : steps[knee - 1].rate;
         out.put("knee.msgPerSecond", kneeRate);
@@ -152,12 +158,14 @@ final class Knee {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "%d rooms of %d, %d s per step after %d s of warm-up%n%n", settings.kneeRooms, settings.kneeRoomSize,
                 settings.kneeSeconds, settings.kneeWarmupSeconds));
-        md.append("| offered msg/s | confirmed msg/s | chat:failed + unanswered | confirm p50 | p99 | p99.9 |\n");
-        md.append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| offered msg/s | confirmed msg/s | chat:failed + unanswered | members closed | confirm p50 | p99"
+                + " | p99.9 |\n");
+        md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Step step : steps) {
             String key = "knee." + step.rate;
-            md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n", step.rate,
-                    out.get(key + ".confirmedPerSecond"), out.get(key + ".failed") + out.get(key + ".unanswered"),
+            md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %,.0f | %.1f ms | %.1f ms | %.1f ms |%n",
+                    step.rate, out.get(key + ".confirmedPerSecond"),
+                    out.get(key + ".failed") + out.get(key + ".unanswered"), out.get(key + ".closedConnections"),
                     out.get(key + ".lagP50Ms"), out.get(key + ".lagP99Ms"), out.get(key + ".lagP999Ms")));
         }
         md.append(String.format(Locale.ROOT, "%nknee: %,.0f msg/s%n", out.get("knee.msgPerSecond")));

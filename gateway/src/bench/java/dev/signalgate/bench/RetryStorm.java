@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Reported: the time from the storm's start until every retry is answered (each with the stored message's
  * {@code chat:confirmed}; a failed retry is counted), and the new messages' confirm lag p99 during the storm (sent
- * between its start and its last answer) beside the same figure for the {@code stormBaselineSeconds} before it.
+ * between its start and its last answer, or in its first second if it was over sooner) beside the same figure for
+ * the {@code stormBaselineSeconds} before it.
  */
 final class RetryStorm {
 
@@ -109,13 +110,15 @@ final class RetryStorm {
                 settings.stormMessages)));
         boolean complete = awaitCount(answered, total, 60);
         long end = complete ? lastAnswer.get() : System.nanoTime();
+        // "During" is at least a second, so that a storm answered in milliseconds still has a p99 of its own.
+        long duringEnd = Math.max(end, stormStart.get() + TimeUnit.SECONDS.toNanos(1));
         // New traffic goes on a while, so that messages sent late in the storm are answered before it stops.
-        ServerProcess.sleep(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(end - stormStart.get())) + 2000);
+        ServerProcess.sleep(TimeUnit.NANOSECONDS.toMillis(duringEnd - stormStart.get()) + 2000);
         traffic.stop();
         ServerProcess.sleep(2000);
         synchronized (afterStart) {
             for (long[] sample : afterStart) {
-                if (sample[0] <= end) {
+                if (sample[0] <= duringEnd) {
                     during.record(sample[1]);
                 }
             }

@@ -52,6 +52,8 @@ final class Settings {
     final int kneeRooms = integer("bench.knee.rooms", 50);
     final int kneeRoomSize = integer("bench.knee.roomSize", 10);
     final int kneeWarmupSeconds = integer("bench.knee.warmupSeconds", 5);
+    /** Before the first step, at its rate: a fresh server needs about 20 s to warm (phase coldstart). */
+    final int kneeInitialWarmupSeconds = integer("bench.knee.initialWarmupSeconds", 20);
     final int kneeSeconds = integer("bench.knee.seconds", 30);
     /** How long a step waits for its last answers: more than the gateway's write timeout (5 s). */
     final int kneeDrainSeconds = integer("bench.knee.drainSeconds", 8);
@@ -93,6 +95,7 @@ final class Settings {
         map.put("kneeRooms", kneeRooms);
         map.put("kneeRoomSize", kneeRoomSize);
         map.put("kneeWarmupSeconds", kneeWarmupSeconds);
+        map.put("kneeInitialWarmupSeconds", kneeInitialWarmupSeconds);
         map.put("kneeSeconds", kneeSeconds);
         map.put("stormClients", stormClients);
         map.put("stormMessages", stormMessages);
