@@ -174,9 +174,13 @@ public record GatewayProperties(
      * @param maxQueueAge a message still waiting for its write after this long gets {@code chat:failed}
      *     {@code unavailable} unwritten, so that a backlog never holds up new messages; unset (the default): half
      *     the write timeout
+     * @param recentlyStored how many of the messages this node stored last are kept to answer a retry with the same
+     *     tempId from memory, without a store write (default 16,384; also bounded to 16 MiB of bodies); 0: every
+     *     retry goes to the store
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
-            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge) {
+            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge,
+            @DefaultValue("16384") int recentlyStored) {
     }
 
     /**
