@@ -58,8 +58,9 @@ test('with getToken a refused token is replaced by a fresh one, and after three 
   const WebSocket = fakeWebSocketClass();
   const { fetch } = refusingFetch();
   let fetched = 0;
+  // WebSocket only: these attempts are about the socket's refusals, not about falling back to HTTP.
   const client = connect('ws://gateway.test/ws', { getToken: async () => `token-${++fetched}` },
-    testOptions(clock, WebSocket, { fetch }));
+    testOptions(clock, WebSocket, { fetch, transports: ['websocket'] }));
   const errors = [];
   client.on('error', (error) => errors.push(error));
   const delays = delaysOf(client);
@@ -112,7 +113,8 @@ test('a failed upgrade that is not a 401 (the gateway is down) reconnects as bef
   const fetch = async () => {
     throw new TypeError('fetch failed');
   };
-  const client = connect('ws://gateway.test/ws', { token: 'token' }, testOptions(clock, WebSocket, { fetch }));
+  const client = connect('ws://gateway.test/ws', { token: 'token' },
+    testOptions(clock, WebSocket, { fetch, transports: ['websocket'] }));
   const delays = delaysOf(client);
   await flush();
 

@@ -126,9 +126,19 @@ export interface ConnectOptions {
    * `unauthorized` error (default 3). A fixed token stops at the first.
    */
   maxTokenRefusals?: number;
+  /**
+   * The transports to use, in order of preference (default ['websocket', 'http']). With both, an attempt whose
+   * WebSocket ends before its welcome is followed by one over HTTP; ['websocket'] never falls back, ['http']
+   * never opens a socket. HTTP needs fetch with streamed response bodies.
+   */
+  transports?: Transport[];
+  /** While on HTTP, the WebSocket is probed again after base * 2^n ms, half of it jittered, at most max. */
+  websocketRetry?: { base?: number; max?: number };
+  /** Tuning of the HTTP transport; see HTTP_DEFAULTS. */
+  http?: Partial<typeof HTTP_DEFAULTS>;
   // Injection points, for tests.
   WebSocket?: new (url: string) => WebSocket;
-  /** Asks why an upgrade failed (a plain GET of the socket URL); default globalThis.fetch. */
+  /** Asks why an upgrade failed (a plain GET of the socket URL) and carries the HTTP transport; default globalThis.fetch. */
   fetch?: typeof fetch;
   RTCPeerConnection?: new (configuration?: RTCConfiguration) => RTCPeerConnection;
   timers?: Timers;
@@ -138,6 +148,25 @@ export interface ConnectOptions {
 }
 
 export const DEFAULT_OPTIONS: Readonly<ConnectOptions>;
+
+/** What carries a connection: a WebSocket, or the HTTP fallback (Server-Sent Events down, POSTs up). */
+export type Transport = 'websocket' | 'http';
+
+export const HTTP_DEFAULTS: Readonly<{
+  /** A stream that yields not one byte within this is buffered by something in between: long-poll instead. */
+  streamWait: number;
+  /** Events are acknowledged after this many, or this many ms after the first unacknowledged one. */
+  ackEvery: number;
+  ackDelay: number;
+  /** Backoff of the reader's and the POSTs' retries. */
+  retry: { base: number; max: number };
+  /** Retries in a row after which the session counts as lost (then the client reconnects). */
+  maxRetries: number;
+  requestTimeout: number;
+}>;
+
+/** `/ws` → `http(s)://host/ws/http/sessions`, resolved against the page. */
+export function sessionsUrl(url: string): string;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -159,6 +188,8 @@ export function connect(url: string, auth: Auth, options?: ConnectOptions): Gate
 export class GatewayClient extends Emitter {
   readonly state: ConnectionState;
   readonly isOpen: boolean;
+  /** What carries the connection; null before the first welcome. */
+  readonly transport: Transport | null;
   userId: string | null;
   connectionId: string | null;
 
@@ -174,6 +205,8 @@ export class GatewayClient extends Emitter {
   on(type: 'error', handler: (error: GatewayError) => void): Unsubscribe;
   on(type: 'welcome', handler: (frame: Envelope<{ userId: string; connectionId: string; protocolVersion: number }>) => void): Unsubscribe;
   on(type: 'tokenrefresh', handler: (event: { exp: number }) => void): Unsubscribe;
+  /** A welcomed connection uses another transport than the one before (the first welcome included). */
+  on(type: 'transport', handler: (transport: Transport, detail: { previous: Transport | null }) => void): Unsubscribe;
   /** The gateway took this connection out of rooms (their chat and call); they are not joined again. */
   on(type: 'roomsrevoked', handler: (event: RoomsRevoked) => void): Unsubscribe;
   /** Any other frame type: `chat:message`, `webrtc:offer`, a backend's `queue:updated`, ... */

@@ -22,6 +22,8 @@ import { upgradeRefusal } from './refusal.js';
 import { envelope, requireRoomId, socketUrl } from './wire.js';
 import { ChatRoom } from './chat-room.js';
 import { Call } from './call.js';
+import { HttpSocket } from './http-transport.js';
+import { TransportChoice } from './transport-choice.js';
 
 export { GatewayError, SERVER_ERROR_CODES, CLIENT_ERROR_CODES } from './errors.js';
 export { CloseCode, DEFAULT_BACKOFF, backoffDelay, closePolicy, reconnectDelay } from './reconnect.js';
@@ -31,6 +33,7 @@ export { ChatRoom } from './chat-room.js';
 export { Call } from './call.js';
 export { Emitter } from './emitter.js';
 export { socketUrl } from './wire.js';
+export { HTTP_DEFAULTS, sessionsUrl } from './http-transport.js';
 
 /** The protocol version this adapter speaks (the `welcome` frame's `protocolVersion`). */
 export const PROTOCOL_VERSION = 1;
@@ -48,6 +51,10 @@ export const DEFAULT_OPTIONS = Object.freeze({
   offerWait: 4_000,
   iceServers: Object.freeze([]),
   maxTokenRefusals: 3,
+  transports: Object.freeze(['websocket', 'http']),
+  /** While on HTTP, the WebSocket is tried again after base * 2^n ms, jittered, at most max. */
+  websocketRetry: Object.freeze({ base: 5_000, max: 60_000 }),
+  http: Object.freeze({}),
 });
 
 /**
@@ -91,6 +98,8 @@ export class GatewayClient extends Emitter {
   #fetch;
   #upgraded = false;
   #refusals = 0;
+  #choice;
+  #transport = null;
 
   #requests;
   #queue = new SendQueue();
@@ -130,13 +139,29 @@ export class GatewayClient extends Emitter {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? (() => Date.now());
     this.#requests = new PendingRequests(this.#timers);
+    this.#choice = new TransportChoice({
+      transports: this.#options.transports,
+      httpAvailable: typeof this.#fetch === 'function',
+      timers: this.#timers,
+      random: this.#random,
+      retry: { ...DEFAULT_OPTIONS.websocketRetry, ...(options.websocketRetry ?? {}) },
+      connectTimeout: this.#options.connectTimeout,
+      openProbe: () => new this.#WebSocket(socketUrl(this.#url, this.#token)),
+      // Nothing waits for an answer: the switch, a reconnect, then fails no request.
+      atSafePoint: () => this.#ready && !this.#requests.anySent,
+      moveBack: () => this.reconnect(),
+    });
     if (auth.getToken) {
       this.#refresher = new TokenRefresher({
         timers: this.#timers,
         now: this.#now,
         margin: this.#options.refreshMargin,
         getToken: () => auth.getToken(),
-        send: (token) => this.request('auth:refresh', null, { token }),
+        send: (token) => this.request('auth:refresh', null, { token }).then((answer) => {
+          this.#ws?.useToken?.(token);
+          this.#token = token;
+          return answer;
+        }),
         onRefreshed: (exp) => this.emit('tokenrefresh', { exp }),
         onError: (error) => this.emit('error', error),
       });
@@ -156,6 +181,14 @@ export class GatewayClient extends Emitter {
   /** `connecting` (first attempt), `open`, `reconnecting` (waiting or retrying after a drop), `closed` (for good). */
   get state() {
     return this.#state;
+  }
+
+  /**
+   * What carries the connection: `websocket`, or `http` (the fallback for networks that block WebSockets);
+   * null before the first welcome. A `transport` event tells each change.
+   */
+  get transport() {
+    return this.#transport;
   }
 
   /** Whether the socket is open and welcomed: frames go out at once. */
@@ -304,7 +337,10 @@ export class GatewayClient extends Emitter {
     }
     let ws;
     try {
-      ws = new this.#WebSocket(socketUrl(this.#url, token));
+      ws = this.#choice.next() === 'http'
+        ? new HttpSocket(this.#url, token, { fetch: this.#fetch, timers: this.#timers, random: this.#random,
+          options: this.#options.http })
+        : new this.#WebSocket(socketUrl(this.#url, token));
     } catch (error) {
       this.#terminate({ code: null, reason: `cannot open a WebSocket to ${this.#url}: ${error?.message ?? error}` });
       return;
@@ -349,6 +385,10 @@ export class GatewayClient extends Emitter {
     this.#openedAt = this.#now();
     this.#serial += 1;
     this.#refusals = 0;
+    const transport = this.#ws?.transport === 'http' ? 'http' : 'websocket';
+    const previous = this.#transport;
+    this.#transport = transport;
+    this.#choice.welcomed(transport);
     // Rooms and calls first, so that queued frames find them joined (the gateway handles frames in order).
     for (const chat of this.#rooms.values()) {
       chat._connected();
@@ -361,6 +401,9 @@ export class GatewayClient extends Emitter {
     }
     this.#refresher?.start(this.#token);
     this.emit('welcome', frame);
+    if (transport !== previous) {
+      this.emit('transport', transport, { previous });
+    }
     if (this.#ready) {
       this.#setState('open', { resumed, userId: this.userId, connectionId: this.connectionId });
     }
@@ -373,7 +416,9 @@ export class GatewayClient extends Emitter {
     const openedAt = this.#openedAt;
     const upgraded = this.#upgraded;
     const token = this.#token;
+    const welcomed = this.#ready;
     this.#dropSocket(ws);
+    this.#choice.failed(ws.transport === 'http' ? 'http' : 'websocket', welcomed);
     if (this.#closed) {
       return;
     }
@@ -486,6 +531,7 @@ export class GatewayClient extends Emitter {
     this.#clearTimer('reconnect');
     this.#clearTimer('connect');
     this.#refresher?.stop();
+    this.#choice.stop();
     if (this.#onlineListener && typeof globalThis.removeEventListener === 'function') {
       globalThis.removeEventListener('online', this.#onlineListener);
     }

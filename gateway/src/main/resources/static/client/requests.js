@@ -49,6 +49,16 @@ export class PendingRequests {
     return entry;
   }
 
+  /** Whether a request that went out is still waiting for its answer. */
+  get anySent() {
+    for (const entry of this.#entries.values()) {
+      if (entry.sent) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Rejects every request that went out on the socket that just closed; queued ones keep waiting. */
   failSent(errorFor) {
     for (const entry of [...this.#entries.values()]) {

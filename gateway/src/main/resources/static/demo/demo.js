@@ -107,6 +107,12 @@ async function enter() {
   const client = connect('/ws', auth);
   session.client = client;
   client.on('state', renderConnection);
+  // WebSocket, or the HTTP fallback when a proxy blocks sockets.
+  client.on('transport', (transport) => {
+    const pill = $('conn-transport');
+    pill.dataset.transport = transport;
+    pill.textContent = transport === 'http' ? 'HTTP fallback' : 'WebSocket';
+  });
   client.on('error', (error) => console.warn('gateway:', error.code, error.message));
 
   const chat = client.chat(room);

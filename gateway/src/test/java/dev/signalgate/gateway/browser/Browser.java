@@ -43,6 +43,16 @@ final class Browser implements AutoCloseable {
 
     /** Starts a browser; {@code name} labels its screenshots and console log. */
     static Browser open(String name) {
+        return open(name, new String[0]);
+    }
+
+    /** Starts a browser whose every request, loopback included, goes through the HTTP proxy on this port. */
+    static Browser behindProxy(String name, int proxyPort) {
+        // Chromium bypasses a proxy for loopback unless told not to.
+        return open(name, "--proxy-server=http://127.0.0.1:" + proxyPort, "--proxy-bypass-list=<-loopback>");
+    }
+
+    private static Browser open(String name, String... extraArguments) {
         BrowserTools.requireBrowser();
         System.setProperty("webdriver.chrome.driver", BrowserTools.CHROMEDRIVER);
         Path profile;
@@ -70,6 +80,7 @@ final class Browser implements AutoCloseable {
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--allow-loopback-in-peer-connection",
                 "--autoplay-policy=no-user-gesture-required");
+        options.addArguments(extraArguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

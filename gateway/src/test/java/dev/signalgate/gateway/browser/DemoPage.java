@@ -68,6 +68,11 @@ final class DemoPage {
         return driver.findElement(By.id("conn-state")).getAttribute("data-state");
     }
 
+    /** {@code websocket} or {@code http}, as the page shows it; empty before the first welcome. */
+    String transport() {
+        return driver.findElement(By.id("conn-transport")).getAttribute("data-transport");
+    }
+
     void awaitConnection(String state, Duration timeout) {
         await("connection state " + state, timeout, d -> state.equals(connectionState()));
     }
