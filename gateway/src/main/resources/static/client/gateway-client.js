@@ -418,8 +418,9 @@ export class GatewayClient extends Emitter {
     const token = this.#token;
     const welcomed = this.#ready;
     this.#dropSocket(ws);
-    this.#choice.failed(ws.transport === 'http' ? 'http' : 'websocket', welcomed);
+    const transport = ws.transport === 'http' ? 'http' : 'websocket';
     if (this.#closed) {
+      this.#choice.failed(transport, welcomed);
       return;
     }
     // Backoff starts over only after a connection that held: one the gateway drops at once keeps backing off.
@@ -434,16 +435,20 @@ export class GatewayClient extends Emitter {
         if (generation !== this.#generation || this.#closed) {
           return;
         }
+        // The gateway itself answered (token refused, keys unavailable): the network carried the request, so
+        // this is no reason to change transport.
         if (refusal?.status === 401) {
           this.#tokenRefused(refusal);
         } else if (refusal?.status === 503) {
           this.#unavailable(refusal);
         } else {
+          this.#choice.failed(transport, welcomed);
           this.#afterClose(code, reason);
         }
       });
       return;
     }
+    this.#choice.failed(transport, welcomed);
     this.#afterClose(code, reason);
   }
 
