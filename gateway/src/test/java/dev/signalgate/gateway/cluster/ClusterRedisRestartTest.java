@@ -25,7 +25,13 @@ class ClusterRedisRestartTest {
                     client.request(Frames.of("chat:join_room", room).id("j").build());
                 }
                 cluster.redis.kill();
-                Thread.sleep(500);
+                // A join now cannot hear the other nodes: unavailable, not a silent gap (fast, or at the 1 s timeout).
+                try (TestClient carol = TestClient.connected(cluster.port(0), Tokens.forUser("carol"))) {
+                    carol.send(Frames.of("chat:join_room", room + "-new").id("j").build());
+                    JsonNode refused = carol.reply("j");
+                    assertThat(refused.path("type").asString()).isEqualTo("error");
+                    assertThat(refused.path("data").path("code").asString()).isEqualTo("unavailable");
+                }
                 // Local members still talk to each other, and the store still sequences.
                 alice.send(Frames.of("chat:send_message", room).data("tempId", "down").data("body", "local").build());
                 assertThat(amy.awaitType("chat:message").path("data").path("body").asString()).isEqualTo("local");
