@@ -2,8 +2,6 @@ package dev.signalgate.gateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 import dev.signalgate.gateway.support.Frames;
@@ -51,7 +49,6 @@ class ClusterRedisRestartTest {
                 bob.request(Frames.of("chat:join_room", room).id("r").data("since", 0).build());
                 assertThat(bob.await(frame -> "chat:confirmed".equals(frame.path("type").asString())
                         && "down".equals(frame.path("data").path("tempId").asString()))).isNotNull();
-                assertThat(bob.drain(Duration.ofMillis(200))).isNotNull();
             }
         }
     }
