@@ -104,7 +104,9 @@ public record GatewayProperties(
      * @param heartbeat how often a node refreshes its liveness key and sweeps dead nodes' presence (default 5 s)
      * @param expiry how long a node's presence outlives its last heartbeat: a killed node's users leave after at
      *     most this plus one heartbeat (default 15 s)
-     * @param timeout how long a presence lookup may take before the node answers from what it knows (default 2 s)
+     * @param timeout how long a presence lookup may take before the node answers from what it knows, and how long
+     *     a join waits for Redis to confirm the node's subscription to the room before it is answered
+     *     {@code unavailable} (default 2 s)
      */
     public record Cluster(@DefaultValue("5s") Duration heartbeat, @DefaultValue("15s") Duration expiry,
             @DefaultValue("2s") Duration timeout) {
