@@ -116,7 +116,7 @@ for jdk in "${jdks[@]}"; do
             -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
             -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
             -Dbench.profile="$profile" \
-            -Dbench.command="gateway/bench/run.sh" \
+            -Dbench.command="${BENCH_COMMAND:-gateway/bench/run.sh}" \
             ${BENCH_JAVA_OPTS:-} \
             dev.signalgate.bench.Bench
 done

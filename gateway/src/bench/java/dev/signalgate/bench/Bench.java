@@ -160,8 +160,17 @@ public final class Bench {
         List<Client> members = scenarios.open(connector, 0, settings.kneeRooms * settings.kneeRoomSize,
                 index -> "knee-" + tag + "-" + index / settings.kneeRoomSize, failures);
         metrics.put("knee.connectFailures", (double) failures.get());
-        // The storm first: the knee's top steps overload the box, and the server closes members the driver
-        // cannot keep up with (4008).
+        // A fresh JVM first warms up under the same chat load (about 20 s, phase coldstart), or the first
+        // figures measure the JIT.
+        System.out.printf("-- warm-up: %d s at %,d stored msg/s%n", settings.kneeInitialWarmupSeconds,
+                settings.stormRate);
+        OpenLoop warmup = OpenLoop.start(scenarios, members, settings.stormRate,
+                client -> Knee.room(tag, settings, client), (client, n) -> "w-" + client.index + "-" + n);
+        ServerProcess.sleep(settings.kneeInitialWarmupSeconds * 1000L);
+        warmup.stop();
+        ServerProcess.sleep(2000);
+        // The storm before the knee: the knee's top steps overload the box, and the server closes members the
+        // driver cannot keep up with (4008).
         if (settings.phases.contains("storm")) {
             System.out.println("-- retry storm while new messages flow");
             metrics.putAll(RetryStorm.run(scenarios, connector, members, settings, tag));

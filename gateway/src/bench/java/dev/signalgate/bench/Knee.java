@@ -20,8 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Per step: the confirmed rate (own {@code chat:confirmed} received while the step is measured), the
  * {@code chat:failed} count and the send-to-confirm lag p50/p99/p99.9 of the messages sent while it is measured
  * (however late they are confirmed). After each step the senders stop until its messages are answered, so the
- * next step starts from an empty queue. The first step is preceded by {@code kneeInitialWarmupSeconds} more of
- * warm-up (a fresh JVM). The knee is the highest step with 0 failed, none unanswered, no member closed by the
+ * next step starts from an empty queue (the server was warmed up before, see {@code Bench}). The knee is the highest step with 0 failed, none unanswered, no member closed by the
  * server (4008: the driver fell behind) and p99 under {@value #KNEE_P99_MILLIS} ms.
  */
 final class Knee {
@@ -101,7 +100,7 @@ final class Knee {
             Step step = steps[i];
             int index = i;
             long closedBefore = Client.UNEXPECTED_CLOSES.get();
-            int warmupSeconds = settings.kneeWarmupSeconds + (i == 0 ? settings.kneeInitialWarmupSeconds : 0);
+            int warmupSeconds = settings.kneeWarmupSeconds;
             OpenLoop warmup = OpenLoop.start(scenarios, clients, step.rate, client -> room(tag, settings, client),
                     (client, n) -> "k" + index + "w-" + client.index + "-" + n);
             ServerProcess.sleep(warmupSeconds * 1000L);

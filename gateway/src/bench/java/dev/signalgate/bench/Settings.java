@@ -52,7 +52,7 @@ final class Settings {
     final int kneeRooms = integer("bench.knee.rooms", 50);
     final int kneeRoomSize = integer("bench.knee.roomSize", 10);
     final int kneeWarmupSeconds = integer("bench.knee.warmupSeconds", 5);
-    /** Before the first step, at its rate: a fresh server needs about 20 s to warm (phase coldstart). */
+    /** Before the storm and the knee, at the storm's rate: a fresh server needs about 20 s to warm (coldstart). */
     final int kneeInitialWarmupSeconds = integer("bench.knee.initialWarmupSeconds", 20);
     final int kneeSeconds = integer("bench.knee.seconds", 30);
     /** How long a step waits for its last answers: more than the gateway's write timeout (5 s). */

@@ -320,7 +320,11 @@ public final class MessageWriter {
     }
 
     private Mono<Void> writeLive(List<PendingWrite> live, long now) {
-        long oldestWait = now - live.get(0).queuedAt();
+        long oldestQueued = Long.MAX_VALUE;
+        for (PendingWrite write : live) {
+            oldestQueued = Math.min(oldestQueued, write.queuedAt());
+        }
+        long oldestWait = Math.max(0, now - oldestQueued);
         tellListener(l -> l.batchStarted(live.size(), Duration.ofNanos(oldestWait)));
         List<NewMessage> messages = live.stream().map(PendingWrite::message).toList();
         // Bounded by the oldest submission's remaining time: when the write is that late, all of its
@@ -363,17 +367,17 @@ public final class MessageWriter {
                         + settings.writeTimeout() + " deadline"
                 : "message store failed to write a batch of " + live.size() + ": " + error;
         log.warn("{}; failing its submissions", reason);
-        int timedOut = 0;
+        int failed = 0;
         for (PendingWrite write : live) {
             if (!write.isSettled()) {
                 write.fail(new StoreUnavailableException(reason + " (" + describe(write.message())
                         + "); outcome unknown, retry with the same tempId", error));
-                timedOut++;
+                failed++;
             }
         }
         tellListener(l -> l.batchFailed(live.size(), error));
-        if (error instanceof TimeoutException && timedOut > 0) {
-            int count = timedOut;
+        if (error instanceof TimeoutException && failed > 0) {
+            int count = failed;
             tellListener(l -> l.timedOut(count));
         }
     }
