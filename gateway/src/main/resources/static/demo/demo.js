@@ -1,5 +1,8 @@
 // The consultation room demo: chat and a video call between a doctor and a patient, built only on the adapter.
 import { connect } from '../client/gateway-client.js';
+import { Names } from './names.js';
+import { Ringing } from './ringing.js';
+import { clearSession, loadSession, saveSession, updateSession } from './saved-session.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -11,6 +14,8 @@ const session = {
   call: null,
   localStream: null,
   items: new Map(),
+  names: null,
+  ringing: null,
 };
 
 // For the console (and browser tests): the live adapter objects.
@@ -18,6 +23,7 @@ window.signalgateDemo = {
   get client() { return session.client; },
   get chat() { return session.chat; },
   get call() { return session.call; },
+  get names() { return session.names; },
 };
 
 init();
@@ -49,6 +55,10 @@ async function init() {
   $('load-older').addEventListener('click', () => loadOlder());
   $('leave').addEventListener('click', () => leaveRoom());
   $('call-start').addEventListener('click', () => startCall());
+  window.addEventListener('pagehide', () => {
+    // A reload keeps the call's place (the gateway's reconnect grace): remember to take it back.
+    updateSession({ inCall: session.call !== null });
+  });
   $('call-end').addEventListener('click', () => endCall());
   document.addEventListener('visibilitychange', () => markSeen());
   window.addEventListener('focus', () => markSeen());
@@ -58,6 +68,15 @@ async function init() {
   $('mode-hint').textContent = session.devMode
     ? 'Development mode: the gateway mints a token for you (GET /dev/token).'
     : 'Paste a token to enter.';
+
+  const saved = loadSession();
+  if (saved) {
+    $('name').value = saved.name;
+    $(saved.role === 'patient' ? 'role-patient' : 'role-doctor').checked = true;
+    $('room').value = saved.room;
+    $('token').value = saved.token ?? '';
+    enter(saved.inCall === true).catch((error) => showSetupError(error));
+  }
 }
 
 /** Development mode is when /dev/token answers; with real keys configured it answers 404. */
@@ -75,7 +94,8 @@ function userIdFor(name, role) {
   return `${role}-${slug || 'guest'}`;
 }
 
-async function enter() {
+/** Enters the room in the form; `rejoinCall` when a reload left the call's place to take back. */
+async function enter(rejoinCall = false) {
   $('setup-error').textContent = '';
   const name = $('name').value.trim();
   const role = document.querySelector('input[name="role"]:checked').value;
@@ -84,6 +104,7 @@ async function enter() {
     throw new Error('Enter a name and a room id of letters, digits and _ . : @ -');
   }
   let auth;
+  let token = null;
   if (session.devMode) {
     const query = new URLSearchParams({ sub: userIdFor(name, role), name, role, rooms: room });
     auth = {
@@ -96,7 +117,7 @@ async function enter() {
       },
     };
   } else {
-    const token = $('token').value.trim();
+    token = $('token').value.trim();
     if (!token) {
       throw new Error('Paste a token first.');
     }
@@ -111,6 +132,15 @@ async function enter() {
 
   const chat = client.chat(room);
   session.chat = chat;
+  // Before the page's own listeners: a name is known when the event that brings it is rendered.
+  session.names = new Names(chat);
+  client.on('welcome', (frame) => session.names.learn(frame.data.userId, name));
+  session.names.onChange(() => renderNames());
+  session.ringing = new Ringing({
+    client, chat, names: session.names, element: $('ringing'),
+    isInCall: () => session.call !== null,
+    onJoin: () => startCall(),
+  });
   chat.on('message', (message) => {
     renderMessage(message);
     markSeen();
@@ -156,12 +186,17 @@ async function enter() {
   }
   $('setup-error').textContent = '';
   $('room-title').textContent = `Room ${room}`;
-  $('me').textContent = `${name} (${client.userId})`;
+  $('me').textContent = name;
+  // A pasted token is kept too: in this tab only, for as long as it lives (a demo's convenience).
+  saveSession({ name, role, room, token, inCall: false });
   $('setup').hidden = true;
   $('room-view').hidden = false;
   $('message-input').focus();
   await loadOlder(30);
   markSeen();
+  if (rejoinCall) {
+    await startCall();
+  }
 }
 
 function showSetupError(error) {
@@ -228,7 +263,7 @@ function renderMessage(message) {
   }
   item.dataset.seq = message.seq ?? '';
   item.classList.toggle('own', message.own);
-  item.querySelector('.author').textContent = message.own ? 'You' : (message.from ?? 'unknown');
+  item.querySelector('.author').textContent = message.own ? 'You' : session.names.of(message.from);
   item.querySelector('time').textContent = new Date(message.ts).toLocaleTimeString();
   item.querySelector('.body').textContent = message.body ?? '';
   renderStatus(item, message);
@@ -253,7 +288,7 @@ function renderStatus(item, message) {
   } else if (message.own) {
     const seenBy = session.chat.seenBy(message.seq);
     item.dataset.receipt = seenBy.length > 0 ? 'seen' : 'stored';
-    status.textContent = seenBy.length > 0 ? `✓✓ seen by ${seenBy.join(', ')}` : '✓ delivered';
+    status.textContent = seenBy.length > 0 ? `✓✓ seen by ${session.names.list(seenBy)}` : '✓ delivered';
   } else {
     status.textContent = '';
   }
@@ -287,7 +322,7 @@ function renderReceipts() {
 function renderTyping({ users }) {
   const typing = $('typing');
   typing.textContent = users.length === 0 ? ''
-    : `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} typing…`;
+    : `${session.names.list(users)} ${users.length === 1 ? 'is' : 'are'} typing…`;
   typing.dataset.users = users.join(',');
 }
 
@@ -295,10 +330,22 @@ function renderMembers(members) {
   const list = $('members');
   list.replaceChildren(...members.map((userId) => {
     const item = document.createElement('li');
-    item.textContent = userId === session.client.userId ? `${userId} (you)` : userId;
+    const name = session.names.of(userId);
+    item.textContent = userId === session.client.userId ? `${name} (you)` : name;
     item.dataset.userId = userId;
     return item;
   }));
+}
+
+/** Redraws what shows names once a new one is known. */
+function renderNames() {
+  renderMembers(session.chat.members);
+  renderTyping({ users: session.chat.typingUsers });
+  for (const message of session.chat.messages) {
+    if (session.items.has(itemKey(message))) {
+      renderMessage(message);
+    }
+  }
 }
 
 /** Read receipts: mark the room seen up to the newest stored message while the page is visible. */
@@ -314,6 +361,7 @@ function markSeen() {
 }
 
 async function leaveRoom() {
+  clearSession();
   await endCall();
   try {
     await session.chat?.leave();
@@ -339,12 +387,12 @@ async function startCall() {
   }
   const call = session.client.call(session.chat.room, { localStream: session.localStream });
   session.call = call;
+  session.ringing.render();
   const remote = $('remote-video');
-  const showState = () => {
-    const state = call.state === 'waiting' ? 'waiting' : call.connectionState;
-    $('call-state').textContent = state;
-    $('call-state').dataset.state = state;
-  };
+  const nameOf = (peerId) => session.names.of(peerId);
+  // Alone in the call, the peer connection state means nothing yet (or any more): say who we wait for.
+  const showState = () => showCallState(call.state === 'waiting' ? 'waiting'
+    : call.peers.length === 0 ? 'alone' : call.connectionState);
   // Waiting room (rooms the gateway runs with gateway.call.admission-rooms, e.g. consult-*).
   call.on('waiting', () => {
     showState();
@@ -362,22 +410,22 @@ async function startCall() {
   call.on('admissionCancelled', () => renderAdmissions(call));
   // A peer whose connection dropped keeps its place for a while (reconnect grace): say so, then that it is back.
   call.on('peerreconnecting', ({ peerId }) => {
-    setCallStatus('reconnecting', `${peerId} is reconnecting…`);
+    setCallStatus('reconnecting', `${nameOf(peerId)} is reconnecting…`);
     if (remote.srcObject) {
-      $('remote-label').textContent = `${peerId} (reconnecting…)`;
+      $('remote-label').textContent = `${nameOf(peerId)} (reconnecting…)`;
     }
   });
   call.on('peerresumed', ({ peerId }) => {
-    setCallStatus('resumed', `${peerId} is back: call resumed`);
-    $('remote-label').textContent = peerId;
+    setCallStatus('resumed', `${nameOf(peerId)} is back: call resumed`);
+    $('remote-label').textContent = nameOf(peerId);
   });
   call.on('stream', ({ peerId, stream }) => {
     remote.srcObject = stream;
-    $('remote-label').textContent = peerId;
+    $('remote-label').textContent = nameOf(peerId);
   });
   call.on('connectionstatechange', ({ peerId, state }) => {
     if (state === 'connected' && remote.srcObject) {
-      $('remote-label').textContent = peerId;
+      $('remote-label').textContent = nameOf(peerId);
     }
   });
   call.on('streamended', () => {
@@ -386,13 +434,16 @@ async function startCall() {
   });
   call.on('peerleft', ({ peerId, hungUp }) => {
     if (!hungUp && remote.srcObject) {
-      $('remote-label').textContent = `${peerId} lost the connection, waiting for them to come back…`;
+      $('remote-label').textContent = `${nameOf(peerId)} lost the connection, waiting for them to come back…`;
     }
   });
   call.on('peerjoined', ({ peerId }) => {
-    $('remote-label').textContent = remote.srcObject ? peerId : `${peerId} is joining…`;
+    $('remote-label').textContent = remote.srcObject ? nameOf(peerId) : `${nameOf(peerId)} is joining…`;
   });
   call.on('connectionstatechange', showState);
+  call.on('peerjoined', showState);
+  // peerleft comes just before the adapter drops the peer: look once it has.
+  call.on('peerleft', () => queueMicrotask(showState));
   call.on('error', (error) => console.warn('call:', error.message));
   $('call-end').disabled = false;
   try {
@@ -409,6 +460,27 @@ async function startCall() {
       $('call-error').textContent = `Could not join the call: ${error.message}`;
     }
   }
+}
+
+/**
+ * What the call is doing, in words: the peer connection's own states (new, checking, ...) mean nothing to a
+ * patient. `data-state` keeps the state itself, for tests and diagnosis.
+ */
+const CALL_STATES = {
+  idle: 'Not in a call',
+  waiting: 'Waiting to be let in',
+  alone: 'Waiting for the other party to join',
+  new: 'Connecting…',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  disconnected: 'Connection interrupted, reconnecting…',
+  failed: 'Connection failed, retrying…',
+  closed: 'Call ended',
+};
+
+function showCallState(state) {
+  $('call-state').textContent = CALL_STATES[state] ?? 'Connecting…';
+  $('call-state').dataset.state = state;
 }
 
 /** The call's status line; `data-history` keeps every state it went through (for tests and diagnosis). */
@@ -432,7 +504,7 @@ function renderAdmissions(call) {
     item.dataset.userId = userId;
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = `${name ?? userId} (${userId}) is waiting to join`;
+    who.textContent = `${name ?? session.names.of(userId)} is waiting to join`;
     const answer = (how, button) => {
       button.disabled = true;
       call[how](userId)
@@ -469,12 +541,12 @@ async function endCall() {
   $('local-video').srcObject = null;
   $('local-video').parentElement.hidden = true;
   $('remote-video').srcObject = null;
-  $('call-state').textContent = 'idle';
-  $('call-state').dataset.state = 'idle';
+  showCallState('idle');
   setCallStatus('', '');
   $('admissions').replaceChildren();
   $('admissions').hidden = true;
   $('remote-label').textContent = 'Waiting for the other party';
   $('call-start').disabled = false;
   $('call-end').disabled = true;
+  session.ringing?.render();
 }
