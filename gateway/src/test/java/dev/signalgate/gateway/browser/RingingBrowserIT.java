@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A call that rings, on the demo page: the doctor starts the call and the patient, only in the room's chat, sees
  * "Dr. Alice Meyer is calling" with Join and Decline (from webrtc:call_state and the join ack's call), still after a
- * reload (the session is kept in sessionStorage); everyone is shown by name, the call's state in words, and neither
- * page logs a console error.
+ * reload (the session is kept in sessionStorage), and a reload in the call takes the call back; everyone is shown by
+ * name, the call's state in words, and neither page logs a console error.
  */
 class RingingBrowserIT extends DoctorAndPatientBrowsers {
 
@@ -77,6 +77,13 @@ class RingingBrowserIT extends DoctorAndPatientBrowsers {
                 d -> patient.remoteLabel().equals(DOCTOR));
         doctor.await("the patient's name on the remote video", DemoPage.WAIT,
                 d -> doctor.remoteLabel().equals(PATIENT));
+
+        // A reload in the call takes the place back (within the gateway's reconnect grace) instead of ringing.
+        patient.reload();
+        patient.awaitCallState("connected", CONNECT);
+        doctor.awaitCallState("connected", CONNECT);
+        assertThat(patient.ringing()).as("no ring for a call this page is in").isNull();
+        patient.recordCallStateTexts();
 
         doctor.hangUp();
         patient.await("the call to end for the patient", DemoPage.WAIT,
