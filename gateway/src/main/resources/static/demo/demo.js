@@ -56,11 +56,11 @@ async function init() {
   $('load-older').addEventListener('click', () => loadOlder());
   $('leave').addEventListener('click', () => leaveRoom());
   $('call-start').addEventListener('click', () => startCall(session));
+  $('call-end').addEventListener('click', () => endCall(session));
   window.addEventListener('pagehide', () => {
     // A reload keeps the call's place (the gateway's reconnect grace): remember to take it back.
     updateSession({ inCall: session.call !== null });
   });
-  $('call-end').addEventListener('click', () => endCall(session));
   document.addEventListener('visibilitychange', () => markSeen());
   window.addEventListener('focus', () => markSeen());
 
@@ -76,7 +76,11 @@ async function init() {
     $(saved.role === 'patient' ? 'role-patient' : 'role-doctor').checked = true;
     $('room').value = saved.room;
     $('token').value = saved.token ?? '';
-    enter(saved.inCall === true).catch((error) => showSetupError(error));
+    enter(saved.inCall === true).catch((error) => {
+      // Back to the form, filled in: the next reload should not try the same thing again by itself.
+      clearSession();
+      showSetupError(error);
+    });
   }
 }
 

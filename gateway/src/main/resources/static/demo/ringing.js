@@ -22,7 +22,11 @@ export class Ringing {
       }
     });
     names.onChange(() => this.render());
-    element.querySelector('.join').addEventListener('click', () => onJoin());
+    element.querySelector('.join').addEventListener('click', () => {
+      // Hidden at once: the camera prompt comes before the call exists, and a second click would start another.
+      element.hidden = true;
+      onJoin();
+    });
     element.querySelector('.decline').addEventListener('click', () => {
       this.#declined = this.#key();
       this.render();
