@@ -2,7 +2,13 @@
 // words. `session` is the page's (client, chat, names, ringing, and the call and camera stream this starts).
 const $ = (id) => document.getElementById(id);
 
-export async function startCall(session) {
+/**
+ * Joins the room's call with camera and microphone. `afterReload`: this page replaces one that was in the call. The
+ * gateway may still hold that page's place (its reconnect grace) and answer `resumed`, but the peer connections
+ * died with the old page and a resume only restarts ICE on them: leave and join afresh, so that the other side
+ * builds a new connection for this page.
+ */
+export async function startCall(session, afterReload = false) {
   $('call-error').textContent = '';
   $('call-start').disabled = true;
   try {
@@ -75,7 +81,12 @@ export async function startCall(session) {
   call.on('error', (error) => console.warn('call:', error.message));
   $('call-end').disabled = false;
   try {
-    await call.ready;
+    const ack = await call.ready;
+    if (afterReload && ack.resumed && session.call === call) {
+      await endCall(session);
+      await startCall(session);
+      return;
+    }
     showState();
   } catch (error) {
     if (session.call !== call) {

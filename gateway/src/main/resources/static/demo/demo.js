@@ -200,7 +200,7 @@ async function enter(rejoinCall = false) {
   await loadOlder(30);
   markSeen();
   if (rejoinCall) {
-    await startCall(session);
+    await startCall(session, true);
   }
 }
 
