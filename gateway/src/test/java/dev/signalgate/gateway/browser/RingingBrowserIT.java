@@ -78,7 +78,7 @@ class RingingBrowserIT extends DoctorAndPatientBrowsers {
         doctor.await("the patient's name on the remote video", DemoPage.WAIT,
                 d -> doctor.remoteLabel().equals(PATIENT));
 
-        // A reload in the call takes the place back (within the gateway's reconnect grace) instead of ringing.
+        // A reload in the call joins it again (afresh: the old page's peer connections are gone), without a ring.
         patient.reload();
         patient.awaitCallState("connected", CONNECT);
         doctor.awaitCallState("connected", CONNECT);
