@@ -164,6 +164,16 @@ final class HttpSession {
         return buffer.lastId();
     }
 
+    /**
+     * Whether the session's own answers back up: its outbox above half of a bound, as when the socket stops
+     * reading a pipelining client's next frame ({@link Outbox#roomToReply()}). A POST then waits for the client
+     * to read and acknowledge, instead of being run into a 4008.
+     */
+    boolean backedUp(int queueCapacity, long maxQueuedBytes) {
+        Outbox outbox = connection.outbox();
+        return outbox.size() > queueCapacity / 2 || outbox.sizeInBytes() > maxQueuedBytes / 2;
+    }
+
     /** Claims the one POST a session may have in flight; false when another holds it. */
     boolean beginPost() {
         return posting.compareAndSet(false, true);

@@ -83,7 +83,8 @@ final class HttpSessions {
     HttpSession open(UserPrincipal principal) {
         GatewayProperties.Limits limits = properties.limits();
         GatewayProperties.Outbound outbound = properties.outbound();
-        Outbox outbox = new Outbox(outbound.queueCapacity(), outbound.ephemeralThreshold());
+        Outbox outbox = new Outbox(outbound.queueCapacity(), outbound.ephemeralThreshold(),
+                outbound.maxQueuedBytes().toBytes());
         HttpSession session = new HttpSession(ConnectionIds.next(), principal, outbox, events, dispatcher,
                 http.dedupeWindow(), idleTimeout(), outbound.queueCapacity(), outbound.maxUnsentBytes().toBytes(),
                 this::finished);

@@ -34,7 +34,7 @@ class HttpTransportConfiguration {
     HttpTransportFilter httpTransportFilter(HandshakeFilter handshake, OriginPolicy origins, HttpSessions sessions,
             HttpTransportProperties http, FrameLimits limits, GatewayProperties properties) {
         HttpTransportEndpoints endpoints = new HttpTransportEndpoints(sessions, http, limits,
-                (int) properties.limits().maxFrameSize().toBytes());
+                (int) properties.limits().maxFrameSize().toBytes(), properties.outbound());
         return new HttpTransportFilter(handshake, origins, sessions, endpoints);
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
+import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.FrameLimits;
 import dev.signalgate.protocol.Payloads;
@@ -45,14 +46,16 @@ final class HttpTransportEndpoints {
     private final JsonMapper mapper;
     private final int maxFrameBytes;
     private final int maxBodyBytes;
+    private final GatewayProperties.Outbound outbound;
 
     /**
      * @param limits the socket's frame limits, which the dispatcher holds each envelope to
      * @param maxFrameBytes the largest envelope, as the largest WebSocket frame; a body may hold four
      */
     HttpTransportEndpoints(HttpSessions sessions, HttpTransportProperties http, FrameLimits limits,
-            int maxFrameBytes) {
+            int maxFrameBytes, GatewayProperties.Outbound outbound) {
         this.sessions = sessions;
+        this.outbound = outbound;
         this.http = http;
         this.maxFrameBytes = maxFrameBytes;
         this.maxBodyBytes = maxFrameBytes * 4;
@@ -133,7 +136,8 @@ final class HttpTransportEndpoints {
     /**
      * {@code POST …/frames[?ack=n][&batch=k]}: one envelope or an array of them, run in order and answered at
      * once with {@code {"accepted","duplicates","lastEventId"}}; replies come on the stream. One POST in flight
-     * per session (409 otherwise). {@code ack} releases the events up to {@code n}, for a stream that runs long
+     * per session (409 otherwise); while the session's answers back up, 503 {@code busy} with
+     * {@code Retry-After}, run nothing. {@code ack} releases the events up to {@code n}, for a stream that runs long
      * without a resume.
      */
     Mono<Void> frames(ServerWebExchange exchange, HttpSession session) {
@@ -155,6 +159,12 @@ final class HttpTransportEndpoints {
         }
         if (ack > 0) {
             session.acknowledge(ack);
+        }
+        if (session.backedUp(outbound.queueCapacity(), outbound.maxQueuedBytes().toBytes())) {
+            session.endPost();
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+            return Responses.error(exchange, HttpStatus.SERVICE_UNAVAILABLE, "busy", "the answers to earlier frames"
+                    + " wait to be read: read the events, acknowledge them (ack=), then send this again");
         }
         return DataBufferUtils.join(request.getBody(), maxBodyBytes)
                 .map(HttpTransportEndpoints::bytes)

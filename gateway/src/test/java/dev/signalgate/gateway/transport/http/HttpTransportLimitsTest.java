@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -91,6 +92,29 @@ class HttpTransportLimitsTest {
     }
 
     @Test
+    void aPostWhileTheSessionsAnswersBackUpIsRefusedUntilTheClientAcknowledges() {
+        String room = "busy-" + UUID.randomUUID();
+        try (TestClient sender = TestClient.connected(port, Tokens.forUser("fast3"))) {
+            HttpSessionClient reader = HttpSessionClient.open(port, Tokens.forUser("behind"));
+            SseStream stream = reader.stream(0);
+            reader.send(Frames.of("chat:join_room", room).id("j").build());
+            sender.request(Frames.of("chat:join_room", room).id("j").build());
+            // 11 messages, two events each, and 3 before: 16 kept, 9 left in the outbox (over half its 16).
+            for (int i = 0; i < 11; i++) {
+                sender.send(Frames.of("chat:send_message", room).data("tempId", "t" + i).data("body", "b").build());
+            }
+            sender.collect("chat:confirmed", 11);
+            long kept = stream.await(event -> event.id() == 16).id();
+            HttpResponse<String> busy = reader.post("[]", "");
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(HttpSessionClient.JSON.readTree(busy.body()).path("error").asString()).isEqualTo("busy");
+            assertThat(reader.post("[]", "?ack=" + kept).statusCode()).isEqualTo(200);
+            assertThat(stream.await(event -> event.id() == 25).type()).isEqualTo("chat:confirmed");
+        }
+    }
+
+    @Test
     void aSessionThatKeepsSendingPastItsRateIsClosedWith4029() {
         HttpSessionClient client = HttpSessionClient.open(port, Tokens.forUser("flooder"));
         SseStream stream = client.stream(0);
@@ -116,29 +140,44 @@ class HttpTransportLimitsTest {
         HttpSessionClient client = HttpSessionClient.open(port, Tokens.forUser("eager"));
         SseStream stream = client.stream(0);
         String token = Tokens.forUser("eager");
-        String body = "{\"type\":\"chat:join_room\",\"id\":\"slow-post\",\"room\":\"inflight\"}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + HttpTransportFilter.PREFIX + "/" + client.id() + "/frames HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes, 0, 10);
-            out.flush();
-            // The first POST is in flight until its body is complete; wait until the gateway holds it.
-            HttpResponse<String> second = client.post("[]", "");
+        // Two POSTs whose bodies stay incomplete: whichever the gateway takes second is refused at once, the
+        // other stays in flight until its body is complete.
+        try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
+            byte[] firstBody = partialPost(first, client.id(), token, "first");
+            byte[] secondBody = partialPost(second, client.id(), token, "second");
             long deadline = System.nanoTime() + SseStream.TIMEOUT.toNanos();
-            while (second.statusCode() == 200 && System.nanoTime() < deadline) {
-                second = client.post("[]", "");
+            while (first.getInputStream().available() == 0 && second.getInputStream().available() == 0) {
+                assertThat(System.nanoTime()).as("one of the two POSTs answered").isLessThan(deadline);
+                LockSupport.parkNanos(5_000_000);
             }
-            assertThat(second.statusCode()).isEqualTo(409);
-            assertThat(HttpSessionClient.JSON.readTree(second.body()).path("error").asString()).isEqualTo("conflict");
-            out.write(bytes, 10, bytes.length - 10);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
-            assertThat(status).isEqualTo("HTTP/1.1 200");
+            boolean firstRefused = first.getInputStream().available() > 0;
+            Socket refused = firstRefused ? first : second;
+            Socket held = firstRefused ? second : first;
+            assertThat(status(refused)).isEqualTo("HTTP/1.1 409");
+            byte[] rest = firstRefused ? secondBody : firstBody;
+            held.getOutputStream().write(rest, 10, rest.length - 10);
+            held.getOutputStream().flush();
+            assertThat(status(held)).isEqualTo("HTTP/1.1 200");
+            assertThat(stream.reply(firstRefused ? "second" : "first").type()).isEqualTo("ack");
         }
-        assertThat(stream.reply("slow-post").type()).isEqualTo("ack");
+    }
+
+    /** Sends a POST's headers and the first 10 bytes of its body; answers the whole body. */
+    private byte[] partialPost(Socket socket, String session, String token, String id) throws Exception {
+        byte[] body = ("{\"type\":\"chat:join_room\",\"id\":\"" + id + "\",\"room\":\"inflight\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + HttpTransportFilter.PREFIX + "/" + session + "/frames HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        return body;
+    }
+
+    private static String status(Socket socket) throws Exception {
+        socket.setSoTimeout((int) SseStream.TIMEOUT.toMillis());
+        InputStream in = socket.getInputStream();
+        return new String(in.readNBytes(12), StandardCharsets.US_ASCII);
     }
 }
