@@ -15,6 +15,8 @@
 # Knobs (environment):
 #   BENCH_ROUNDS=2                  rounds; each runs the gateway, then the peer (alternating)
 #   BENCH_PHASES=coldstart,density,fanout,latency,persistence
+#                                   also: knee (open-loop persistence steps), storm (retry storm); gateway only, see
+#                                   persistence.sh, which runs just those two
 #   BENCH_JDKS=                     JDK homes the gateway runs on, comma-separated, each a full run (default: the
 #                                   JDK of `java` here), e.g. "/usr/lib/jvm/java-17-openjdk-amd64,$TEMURIN_25_HOME"
 #   BENCH_LAUNCH=cache              cache: the gateway starts from gateway/bin/prepare-launch's class cache (AOT
@@ -52,7 +54,7 @@ mkdir -p "$out/lib" "$out/classes" "$out/logs"
 # A private copy: a rebuild of gateway/target/gateway.jar during the run cannot pull it from under the server.
 cp gateway/target/gateway.jar "$out/gateway.jar"
 
-if [ ! -d "$here/socketio/node_modules/socket.io" ]; then
+if [[ "${BENCH_TARGETS:-gateway,socket.io}" == *socket.io* ]] && [ ! -d "$here/socketio/node_modules/socket.io" ]; then
     echo "installing the Socket.IO peer (npm ci)"
     (cd "$here/socketio" && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -114,7 +116,7 @@ for jdk in "${jdks[@]}"; do
             -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
             -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
             -Dbench.profile="$profile" \
-            -Dbench.command="gateway/bench/run.sh" \
+            -Dbench.command="${BENCH_COMMAND:-gateway/bench/run.sh}" \
             ${BENCH_JAVA_OPTS:-} \
             dev.signalgate.bench.Bench
 done

@@ -124,3 +124,45 @@ test('a failed upgrade that is not a 401 (the gateway is down) reconnects as bef
   await clock.advance(delays.at(-1));
   assert.equal(WebSocket.instances.length, 2);
 });
+
+test('a 503 at the upgrade (keys unavailable) is retried no sooner than its Retry-After, and never stops the client', async () => {
+  const clock = new FakeClock();
+  const WebSocket = fakeWebSocketClass();
+  let probes = 0;
+  const fetch = async () => {
+    probes += 1;
+    return {
+      status: 503,
+      headers: { get: (name) => (name.toLowerCase() === 'retry-after' ? '7' : null) },
+      json: async () => ({ error: 'unavailable', message: 'the key to verify this token is not cached' }),
+    };
+  };
+  const client = connect('ws://gateway.test/ws', { token: 'good-token' }, testOptions(clock, WebSocket, { fetch }));
+  const errors = [];
+  client.on('error', (error) => errors.push(error));
+  const reasons = [];
+  client.on('state', (state, detail) => {
+    if (state === 'reconnecting') {
+      reasons.push(detail.reason);
+    }
+  });
+  const delays = delaysOf(client);
+  await flush();
+
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    WebSocket.last.drop(1006);
+    await settle();
+    assert.equal(client.state, 'reconnecting');
+    assert.ok(delays.at(-1) >= 7_000, `attempt ${attempt} waits at least Retry-After, waited ${delays.at(-1)}`);
+    await clock.advance(6_999);
+    assert.equal(WebSocket.instances.length, attempt, 'not before Retry-After');
+    await clock.advance(delays.at(-1) - 6_999);
+    assert.equal(WebSocket.instances.length, attempt + 1);
+  }
+  assert.equal(probes, 5);
+  assert.deepEqual(errors, []);
+  assert.match(reasons.at(-1), /HTTP 503: the key to verify this token is not cached/);
+
+  WebSocket.last.accept();
+  assert.equal(client.state, 'open');
+});

@@ -18,7 +18,7 @@ import { CloseCode, DEFAULT_BACKOFF, closePolicy, reconnectDelay } from './recon
 import { jwtExpiry } from './jwt.js';
 import { PendingRequests, SendQueue } from './requests.js';
 import { TokenRefresher } from './token-refresh.js';
-import { tokenRefusal } from './refusal.js';
+import { upgradeRefusal } from './refusal.js';
 import { envelope, requireRoomId, socketUrl } from './wire.js';
 import { ChatRoom } from './chat-room.js';
 import { Call } from './call.js';
@@ -418,8 +418,9 @@ export class GatewayClient extends Emitter {
     const token = this.#token;
     const welcomed = this.#ready;
     this.#dropSocket(ws);
-    this.#choice.failed(ws.transport === 'http' ? 'http' : 'websocket', welcomed);
+    const transport = ws.transport === 'http' ? 'http' : 'websocket';
     if (this.#closed) {
+      this.#choice.failed(transport, welcomed);
       return;
     }
     // Backoff starts over only after a connection that held: one the gateway drops at once keeps backing off.
@@ -430,18 +431,24 @@ export class GatewayClient extends Emitter {
       // The upgrade itself failed: a refused token must not mean reconnecting forever with it.
       const generation = this.#generation;
       const probe = socketUrl(this.#url, token);
-      tokenRefusal(this.#fetch, probe, this.#options.connectTimeout, this.#timers).then((refusal) => {
+      upgradeRefusal(this.#fetch, probe, this.#options.connectTimeout, this.#timers).then((refusal) => {
         if (generation !== this.#generation || this.#closed) {
           return;
         }
-        if (refusal) {
+        // The gateway itself answered (token refused, keys unavailable): the network carried the request, so
+        // this is no reason to change transport.
+        if (refusal?.status === 401) {
           this.#tokenRefused(refusal);
+        } else if (refusal?.status === 503) {
+          this.#unavailable(refusal);
         } else {
+          this.#choice.failed(transport, welcomed);
           this.#afterClose(code, reason);
         }
       });
       return;
     }
+    this.#choice.failed(transport, welcomed);
     this.#afterClose(code, reason);
   }
 
@@ -462,6 +469,16 @@ export class GatewayClient extends Emitter {
       : `${detail}: pass getToken to connect() for fresh tokens`);
     this.emit('error', error);
     this.#terminate({ code: null, reason: error.message, error });
+  }
+
+  /**
+   * The gateway answered 503 to the upgrade: it cannot verify tokens right now (its key server is down) or it is
+   * shutting down. Nothing is wrong with the token, so this is no refusal: reconnect with backoff, no sooner
+   * than its `Retry-After`, and keep trying.
+   */
+  #unavailable(refusal) {
+    const reason = `the gateway is unavailable (HTTP 503${refusal.message ? `: ${refusal.message}` : ''})`;
+    this.#scheduleReconnect('reconnect', { code: null, reason }, refusal.retryAfter);
   }
 
   #afterClose(code, reason) {
@@ -498,8 +515,8 @@ export class GatewayClient extends Emitter {
     }
   }
 
-  #scheduleReconnect(policy, detail) {
-    const delay = reconnectDelay(policy, this.#attempt, this.#options.backoff, this.#random);
+  #scheduleReconnect(policy, detail, atLeast = 0) {
+    const delay = Math.max(atLeast, reconnectDelay(policy, this.#attempt, this.#options.backoff, this.#random));
     const attempt = this.#attempt;
     this.#attempt += 1;
     this.#setState('reconnecting', { ...detail, attempt, delay });

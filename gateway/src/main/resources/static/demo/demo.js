@@ -1,5 +1,9 @@
 // The consultation room demo: chat and a video call between a doctor and a patient, built only on the adapter.
 import { connect } from '../client/gateway-client.js';
+import { endCall, startCall } from './call-panel.js';
+import { Names } from './names.js';
+import { Ringing } from './ringing.js';
+import { clearSession, loadSession, saveSession, updateSession } from './saved-session.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -11,6 +15,8 @@ const session = {
   call: null,
   localStream: null,
   items: new Map(),
+  names: null,
+  ringing: null,
 };
 
 // For the console (and browser tests): the live adapter objects.
@@ -18,6 +24,7 @@ window.signalgateDemo = {
   get client() { return session.client; },
   get chat() { return session.chat; },
   get call() { return session.call; },
+  get names() { return session.names; },
 };
 
 init();
@@ -48,8 +55,12 @@ async function init() {
   });
   $('load-older').addEventListener('click', () => loadOlder());
   $('leave').addEventListener('click', () => leaveRoom());
-  $('call-start').addEventListener('click', () => startCall());
-  $('call-end').addEventListener('click', () => endCall());
+  $('call-start').addEventListener('click', () => startCall(session));
+  $('call-end').addEventListener('click', () => endCall(session));
+  window.addEventListener('pagehide', () => {
+    // A reload keeps the call's place (the gateway's reconnect grace): remember to take it back.
+    updateSession({ inCall: session.call !== null });
+  });
   document.addEventListener('visibilitychange', () => markSeen());
   window.addEventListener('focus', () => markSeen());
 
@@ -58,6 +69,19 @@ async function init() {
   $('mode-hint').textContent = session.devMode
     ? 'Development mode: the gateway mints a token for you (GET /dev/token).'
     : 'Paste a token to enter.';
+
+  const saved = loadSession();
+  if (saved) {
+    $('name').value = saved.name;
+    $(saved.role === 'patient' ? 'role-patient' : 'role-doctor').checked = true;
+    $('room').value = saved.room;
+    $('token').value = saved.token ?? '';
+    enter(saved.inCall === true).catch((error) => {
+      // Back to the form, filled in: the next reload should not try the same thing again by itself.
+      clearSession();
+      showSetupError(error);
+    });
+  }
 }
 
 /** Development mode is when /dev/token answers; with real keys configured it answers 404. */
@@ -75,7 +99,8 @@ function userIdFor(name, role) {
   return `${role}-${slug || 'guest'}`;
 }
 
-async function enter() {
+/** Enters the room in the form; `rejoinCall` when a reload left the call's place to take back. */
+async function enter(rejoinCall = false) {
   $('setup-error').textContent = '';
   const name = $('name').value.trim();
   const role = document.querySelector('input[name="role"]:checked').value;
@@ -84,6 +109,7 @@ async function enter() {
     throw new Error('Enter a name and a room id of letters, digits and _ . : @ -');
   }
   let auth;
+  let token = null;
   if (session.devMode) {
     const query = new URLSearchParams({ sub: userIdFor(name, role), name, role, rooms: room });
     auth = {
@@ -96,7 +122,7 @@ async function enter() {
       },
     };
   } else {
-    const token = $('token').value.trim();
+    token = $('token').value.trim();
     if (!token) {
       throw new Error('Paste a token first.');
     }
@@ -117,6 +143,15 @@ async function enter() {
 
   const chat = client.chat(room);
   session.chat = chat;
+  // Before the page's own listeners: a name is known when the event that brings it is rendered.
+  session.names = new Names(chat);
+  client.on('welcome', (frame) => session.names.learn(frame.data.userId, name));
+  session.names.onChange(() => renderNames());
+  session.ringing = new Ringing({
+    client, chat, names: session.names, element: $('ringing'),
+    isInCall: () => session.call !== null,
+    onJoin: () => startCall(session),
+  });
   chat.on('message', (message) => {
     renderMessage(message);
     markSeen();
@@ -162,12 +197,17 @@ async function enter() {
   }
   $('setup-error').textContent = '';
   $('room-title').textContent = `Room ${room}`;
-  $('me').textContent = `${name} (${client.userId})`;
+  $('me').textContent = name;
+  // A pasted token is kept too: in this tab only, for as long as it lives (a demo's convenience).
+  saveSession({ name, role, room, token, inCall: false });
   $('setup').hidden = true;
   $('room-view').hidden = false;
   $('message-input').focus();
   await loadOlder(30);
   markSeen();
+  if (rejoinCall) {
+    await startCall(session, true);
+  }
 }
 
 function showSetupError(error) {
@@ -234,7 +274,7 @@ function renderMessage(message) {
   }
   item.dataset.seq = message.seq ?? '';
   item.classList.toggle('own', message.own);
-  item.querySelector('.author').textContent = message.own ? 'You' : (message.from ?? 'unknown');
+  item.querySelector('.author').textContent = message.own ? 'You' : session.names.of(message.from);
   item.querySelector('time').textContent = new Date(message.ts).toLocaleTimeString();
   item.querySelector('.body').textContent = message.body ?? '';
   renderStatus(item, message);
@@ -259,7 +299,7 @@ function renderStatus(item, message) {
   } else if (message.own) {
     const seenBy = session.chat.seenBy(message.seq);
     item.dataset.receipt = seenBy.length > 0 ? 'seen' : 'stored';
-    status.textContent = seenBy.length > 0 ? `✓✓ seen by ${seenBy.join(', ')}` : '✓ delivered';
+    status.textContent = seenBy.length > 0 ? `✓✓ seen by ${session.names.list(seenBy)}` : '✓ delivered';
   } else {
     status.textContent = '';
   }
@@ -293,7 +333,7 @@ function renderReceipts() {
 function renderTyping({ users }) {
   const typing = $('typing');
   typing.textContent = users.length === 0 ? ''
-    : `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} typing…`;
+    : `${session.names.list(users)} ${users.length === 1 ? 'is' : 'are'} typing…`;
   typing.dataset.users = users.join(',');
 }
 
@@ -301,10 +341,22 @@ function renderMembers(members) {
   const list = $('members');
   list.replaceChildren(...members.map((userId) => {
     const item = document.createElement('li');
-    item.textContent = userId === session.client.userId ? `${userId} (you)` : userId;
+    const name = session.names.of(userId);
+    item.textContent = userId === session.client.userId ? `${name} (you)` : name;
     item.dataset.userId = userId;
     return item;
   }));
+}
+
+/** Redraws what shows names once a new one is known. */
+function renderNames() {
+  renderMembers(session.chat.members);
+  renderTyping({ users: session.chat.typingUsers });
+  for (const message of session.chat.messages) {
+    if (session.items.has(itemKey(message))) {
+      renderMessage(message);
+    }
+  }
 }
 
 /** Read receipts: mark the room seen up to the newest stored message while the page is visible. */
@@ -320,7 +372,8 @@ function markSeen() {
 }
 
 async function leaveRoom() {
-  await endCall();
+  clearSession();
+  await endCall(session);
   try {
     await session.chat?.leave();
   } catch (error) {
@@ -328,159 +381,4 @@ async function leaveRoom() {
   }
   session.client?.close();
   location.reload();
-}
-
-// ---- video call ----
-
-async function startCall() {
-  $('call-error').textContent = '';
-  $('call-start').disabled = true;
-  try {
-    session.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-    $('local-video').srcObject = session.localStream;
-    $('local-video').parentElement.hidden = false;
-  } catch (error) {
-    $('call-error').textContent = `No camera or microphone (${error.name}): joining to receive only.`;
-    session.localStream = null;
-  }
-  const call = session.client.call(session.chat.room, { localStream: session.localStream });
-  session.call = call;
-  const remote = $('remote-video');
-  const showState = () => {
-    const state = call.state === 'waiting' ? 'waiting' : call.connectionState;
-    $('call-state').textContent = state;
-    $('call-state').dataset.state = state;
-  };
-  // Waiting room (rooms the gateway runs with gateway.call.admission-rooms, e.g. consult-*).
-  call.on('waiting', () => {
-    showState();
-    setCallStatus('waiting', 'Waiting for the doctor to let you in…');
-  });
-  call.on('joined', (ack) => {
-    showState();
-    if (ack.resumed) {
-      setCallStatus('resumed', 'Connection back: call resumed');
-    } else if ($('call-status').dataset.state === 'waiting') {
-      setCallStatus('admitted', 'The doctor let you in');
-    }
-  });
-  call.on('admissionRequested', () => renderAdmissions(call));
-  call.on('admissionCancelled', () => renderAdmissions(call));
-  // A peer whose connection dropped keeps its place for a while (reconnect grace): say so, then that it is back.
-  call.on('peerreconnecting', ({ peerId }) => {
-    setCallStatus('reconnecting', `${peerId} is reconnecting…`);
-    if (remote.srcObject) {
-      $('remote-label').textContent = `${peerId} (reconnecting…)`;
-    }
-  });
-  call.on('peerresumed', ({ peerId }) => {
-    setCallStatus('resumed', `${peerId} is back: call resumed`);
-    $('remote-label').textContent = peerId;
-  });
-  call.on('stream', ({ peerId, stream }) => {
-    remote.srcObject = stream;
-    $('remote-label').textContent = peerId;
-  });
-  call.on('connectionstatechange', ({ peerId, state }) => {
-    if (state === 'connected' && remote.srcObject) {
-      $('remote-label').textContent = peerId;
-    }
-  });
-  call.on('streamended', () => {
-    remote.srcObject = null;
-    $('remote-label').textContent = 'The other party left';
-  });
-  call.on('peerleft', ({ peerId, hungUp }) => {
-    if (!hungUp && remote.srcObject) {
-      $('remote-label').textContent = `${peerId} lost the connection, waiting for them to come back…`;
-    }
-  });
-  call.on('peerjoined', ({ peerId }) => {
-    $('remote-label').textContent = remote.srcObject ? peerId : `${peerId} is joining…`;
-  });
-  call.on('connectionstatechange', showState);
-  call.on('error', (error) => console.warn('call:', error.message));
-  $('call-end').disabled = false;
-  try {
-    await call.ready;
-    showState();
-  } catch (error) {
-    if (session.call !== call) {
-      return;
-    }
-    await endCall();
-    if (error.code === 'declined') {
-      setCallStatus('declined', 'The doctor declined the call.');
-    } else {
-      $('call-error').textContent = `Could not join the call: ${error.message}`;
-    }
-  }
-}
-
-/** The call's status line; `data-history` keeps every state it went through (for tests and diagnosis). */
-function setCallStatus(state, text) {
-  const status = $('call-status');
-  status.textContent = text;
-  status.dataset.state = state;
-  const history = status.dataset.history ? status.dataset.history.split(' ') : [];
-  if (state && history.at(-1) !== state) {
-    status.dataset.history = [...history, state].join(' ');
-  }
-}
-
-/** The doctor's list of patients waiting to join, with Admit and Decline. */
-function renderAdmissions(call) {
-  const list = $('admissions');
-  const requests = call.admissionRequests;
-  list.hidden = requests.length === 0;
-  list.replaceChildren(...requests.map(({ userId, name }) => {
-    const item = document.createElement('li');
-    item.dataset.userId = userId;
-    const who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = `${name ?? userId} (${userId}) is waiting to join`;
-    const answer = (how, button) => {
-      button.disabled = true;
-      call[how](userId)
-        .catch((error) => console.warn(`${how}:`, error.message))
-        .finally(() => renderAdmissions(call));
-    };
-    const admit = document.createElement('button');
-    admit.type = 'button';
-    admit.className = 'admit';
-    admit.textContent = 'Admit';
-    admit.addEventListener('click', () => answer('admit', admit));
-    const decline = document.createElement('button');
-    decline.type = 'button';
-    decline.className = 'decline secondary';
-    decline.textContent = 'Decline';
-    decline.addEventListener('click', () => answer('decline', decline));
-    item.append(who, admit, decline);
-    return item;
-  }));
-}
-
-async function endCall() {
-  const call = session.call;
-  session.call = null;
-  if (call) {
-    try {
-      await call.leave();
-    } catch (error) {
-      console.warn('leave call:', error.message);
-    }
-  }
-  session.localStream?.getTracks().forEach((track) => track.stop());
-  session.localStream = null;
-  $('local-video').srcObject = null;
-  $('local-video').parentElement.hidden = true;
-  $('remote-video').srcObject = null;
-  $('call-state').textContent = 'idle';
-  $('call-state').dataset.state = 'idle';
-  setCallStatus('', '');
-  $('admissions').replaceChildren();
-  $('admissions').hidden = true;
-  $('remote-label').textContent = 'Waiting for the other party';
-  $('call-start').disabled = false;
-  $('call-end').disabled = true;
 }

@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>latency: publish-to-receive percentiles at a fixed moderate load;</li>
  * <li>persistence (gateway only): confirmed messages per second and send-to-confirm lag;</li>
  * <li>cold start: an open-loop chat load from the first second of a fresh server, latency per second
- * ({@link ColdStart}).</li>
+ * ({@link ColdStart});</li>
+ * <li>persistence knee (gateway only, phase {@code knee}): open-loop stored messages at offered rates in steps
+ * ({@link Knee});</li>
+ * <li>retry storm (gateway only, phase {@code storm}): clients resend everything at once while new messages flow
+ * ({@link RetryStorm}).</li>
  * </ol>
  * Prints the table and writes it, with every round's raw figures and the machine, to
  * {@code <bench.out>/results.json}. Run it through {@code gateway/bench/run.sh}.
@@ -105,6 +109,10 @@ public final class Bench {
                                     recordingStart(profile, server, "persistence"),
                                     recordingStop(profile, server, "persistence", settings.out)));
                         }
+                        if ((settings.phases.contains("knee") || settings.phases.contains("storm"))
+                                && target.equals("gateway")) {
+                            metrics.putAll(openLoopPersistence(settings, scenarios, connector, tag));
+                        }
                         if (!server.isAlive()) {
                             throw new IllegalStateException(protocol.name() + " died during the run; see "
                                     + server.logFile);
@@ -142,6 +150,37 @@ public final class Bench {
         Files.writeString(out, Report.json(json, "") + "\n");
         Files.writeString(settings.out.resolve("results.md"), table);
         System.out.println("written: " + out + " and results.md beside it");
+    }
+
+    /** Phases 6 and 7 on the same members: the retry storm, then the knee steps. */
+    private static Map<String, Double> openLoopPersistence(Settings settings, Scenarios scenarios,
+            Connector connector, String tag) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        List<Client> members = scenarios.open(connector, 0, settings.kneeRooms * settings.kneeRoomSize,
+                index -> "knee-" + tag + "-" + index / settings.kneeRoomSize, failures);
+        metrics.put("knee.connectFailures", (double) failures.get());
+        // A fresh JVM first warms up under the same chat load (about 20 s, phase coldstart), or the first
+        // figures measure the JIT.
+        System.out.printf("-- warm-up: %d s at %,d stored msg/s%n", settings.kneeInitialWarmupSeconds,
+                settings.stormRate);
+        OpenLoop warmup = OpenLoop.start(scenarios, members, settings.stormRate,
+                client -> Knee.room(tag, settings, client), (client, n) -> "w-" + client.index + "-" + n);
+        ServerProcess.sleep(settings.kneeInitialWarmupSeconds * 1000L);
+        warmup.stop();
+        ServerProcess.sleep(2000);
+        // The storm before the knee: the knee's top steps overload the box, and the server closes members the
+        // driver cannot keep up with (4008).
+        if (settings.phases.contains("storm")) {
+            System.out.println("-- retry storm while new messages flow");
+            metrics.putAll(RetryStorm.run(scenarios, connector, members, settings, tag));
+        }
+        if (settings.phases.contains("knee")) {
+            System.out.println("-- persistence knee: open-loop stored messages, offered rate in steps");
+            metrics.putAll(Knee.run(scenarios, members, settings, tag));
+        }
+        Connector.closeAll(members);
+        return metrics;
     }
 
     private static ServerProcess start(Settings settings, String target, String secret, String name,

@@ -50,6 +50,11 @@ interface Protocol {
         default void failed(Client client, String from) {
         }
 
+        /** The same, with the failed message's tempId, for phases that file failures by message. */
+        default void failed(Client client, String from, String tempId) {
+            failed(client, from);
+        }
+
         /** An error frame, or a frame the driver cannot read: counted, and the first few printed. */
         default void error(Client client, String text) {
             if (Client.ERRORS.incrementAndGet() <= 3) {
@@ -106,7 +111,8 @@ interface Protocol {
                 case "chat:message" -> events.message(client, Body.of(text));
                 case "chat:confirmed" -> events.confirmed(client, Body.of(text));
                 case "ack" -> events.ack(client, ackId(text, end));
-                case "chat:failed" -> events.failed(client, field(text, "\"from\":\""));
+                case "chat:failed" -> events.failed(client, field(text, "\"from\":\""),
+                        field(text, "\"tempId\":\""));
                 case "error" -> events.error(client, text);
                 default -> {
                     // presence and the like: not measured

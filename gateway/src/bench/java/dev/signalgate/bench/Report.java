@@ -41,6 +41,19 @@ final class Report {
         rows.add(new Row("persistence.saturated.lagP99Ms", "send-to-confirm p99, store saturated", "ms", false, ""));
         rows.add(new Row("persistence.moderate.lagP50Ms", "send-to-confirm p50, moderate load", "ms", false, ""));
         rows.add(new Row("persistence.moderate.lagP99Ms", "send-to-confirm p99, moderate load", "ms", false, ""));
+        rows.add(new Row("knee.msgPerSecond", "persistence knee, open loop (0 failed, confirm p99 < 250 ms)",
+                "msg/s", true, ">= 8,000/s"));
+        for (int step : settings.kneeSteps) {
+            String n = String.format(Locale.ROOT, "%,d", step);
+            rows.add(new Row("knee." + step + ".confirmedPerSecond", "confirmed at " + n + " msg/s offered", "msg/s",
+                    true, ""));
+            rows.add(new Row("knee." + step + ".lagP99Ms", "confirm p99 at " + n + " msg/s offered", "ms", false,
+                    ""));
+            rows.add(new Row("knee." + step + ".failed", "chat:failed at " + n + " msg/s offered", "msgs", false, ""));
+        }
+        rows.add(new Row("storm.answerSeconds", "time to answer a retry storm (" + settings.stormClients + " x "
+                + settings.stormMessages + ")", "s", false, "< 2 s"));
+        rows.add(new Row("storm.newP99Ms", "new messages' confirm p99 during the storm", "ms", false, "< 250 ms"));
         rows.add(new Row("coldstart.timeToWarmSeconds", "time to warm after a fresh start (p99 < 25 ms)", "s",
                 false, "<= 5 s"));
         rows.add(new Row("coldstart.first10s.p99Ms", "delivery p99, first 10 s after a fresh start", "ms", false,

@@ -300,6 +300,20 @@ final class Scenarios {
         return out;
     }
 
+    /**
+     * Sends the client's next message (its own count in {@link Client#sent}), stamped {@code sendNanos}; call on its
+     * event loop.
+     */
+    void sendOwn(Client client, String room, java.util.function.LongFunction<String> tempIdOf, long sendNanos) {
+        long n = ++client.sent;
+        client.send(protocol.send(room, tempIdOf.apply(n), Body.encode(client.index, n, sendNanos), n));
+    }
+
+    /** Writes (without flushing) message {@code n} of the client with this tempId; call on its event loop. */
+    void writeOwn(Client client, String room, String tempId, long n) {
+        client.write(protocol.send(room, tempId, Body.encode(client.index, n, System.nanoTime()), n));
+    }
+
     void sendTimed(Client client, String room, AtomicLong seq) {
         long n = seq.incrementAndGet();
         client.send(protocol.send(room, "l" + n, Body.encode(client.index, n, System.nanoTime()), n));

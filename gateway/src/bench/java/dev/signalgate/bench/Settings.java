@@ -47,6 +47,20 @@ final class Settings {
     final int coldStartRoomSize = integer("bench.coldstart.roomSize", 10);
     final int coldStartIntervalMillis = integer("bench.coldstart.intervalMillis", 500);
     final int coldStartSeconds = integer("bench.coldstart.seconds", 40);
+    final int[] kneeSteps = Arrays.stream(string("bench.knee.steps", "500,1000,2000,4000,8000").split(","))
+            .mapToInt(step -> Integer.parseInt(step.trim())).toArray();
+    final int kneeRooms = integer("bench.knee.rooms", 50);
+    final int kneeRoomSize = integer("bench.knee.roomSize", 10);
+    final int kneeWarmupSeconds = integer("bench.knee.warmupSeconds", 5);
+    /** Before the storm and the knee, at the storm's rate: a fresh server needs about 20 s to warm (coldstart). */
+    final int kneeInitialWarmupSeconds = integer("bench.knee.initialWarmupSeconds", 20);
+    final int kneeSeconds = integer("bench.knee.seconds", 30);
+    /** How long a step waits for its last answers: more than the gateway's write timeout (5 s). */
+    final int kneeDrainSeconds = integer("bench.knee.drainSeconds", 8);
+    final int stormClients = integer("bench.storm.clients", 30);
+    final int stormMessages = integer("bench.storm.messages", 100);
+    final int stormRate = integer("bench.storm.rate", 1000);
+    final int stormBaselineSeconds = integer("bench.storm.baselineSeconds", 5);
     final int fileLimit = openFileLimit();
     /** Connections one process can hold here: the open-file limit less room for everything else. */
     final int maxConnections = Math.max(100, fileLimit - 1000);
@@ -77,6 +91,15 @@ final class Settings {
         map.put("coldStartRoomSize", coldStartRoomSize);
         map.put("coldStartMemberIntervalMillis", coldStartIntervalMillis);
         map.put("coldStartSeconds", coldStartSeconds);
+        map.put("kneeSteps", Arrays.stream(kneeSteps).boxed().toList());
+        map.put("kneeRooms", kneeRooms);
+        map.put("kneeRoomSize", kneeRoomSize);
+        map.put("kneeWarmupSeconds", kneeWarmupSeconds);
+        map.put("kneeInitialWarmupSeconds", kneeInitialWarmupSeconds);
+        map.put("kneeSeconds", kneeSeconds);
+        map.put("stormClients", stormClients);
+        map.put("stormMessages", stormMessages);
+        map.put("stormNewMessagesPerSecond", stormRate);
         return map;
     }
 

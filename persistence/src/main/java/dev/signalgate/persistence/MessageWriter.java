@@ -55,7 +55,7 @@ import reactor.core.scheduler.Schedulers;
  * <li>{@link #submit} is lazy: nothing is queued until the returned {@code Mono} is subscribed.</li>
  * <li>While a submission with a given (room, from, tempId) is queued or being written, another
  *     submission with the same key joins it and gets the same outcome instead of queueing a second
- *     write. Later retries are answered by the store's idempotency.</li>
+ *     write. Later retries are answered from the messages stored recently, or by the store's idempotency.</li>
  * <li>Every submission settles within {@code writeTimeout}: with the stored message, or with
  *     {@link StoreUnavailableException} (timeout, driver error with the cause attached, too many pending
  *     submissions, writer closed). The outcome of a failed submission is unknown; retry with the same
@@ -81,8 +81,10 @@ import reactor.core.scheduler.Schedulers;
  *     {@link WriterSettings#minBatch()}, a write slower than the latency target halves it, a fast one
  *     raises it by one step. After an outage the first writes are small probes, and the limit is back at
  *     {@code maxBatch} within a few dozen healthy writes: the store recovers by itself.</li>
- * <li>Retries are cheap for the store ({@code MongoMessageStore} resolves all retries of a write with one
- *     look-up), so a retry storm costs about as much as the same number of new messages.</li>
+ * <li>Retries are cheap: a retry of one of the messages this writer stored last is answered from memory
+ *     ({@link RecentlyStored}, {@link WriterSettings#recentlyStored()}) without queueing behind new messages;
+ *     any other retry costs the store little ({@code MongoMessageStore} resolves all retries of a write with
+ *     one look-up), about as much as a new message.</li>
  * </ul>
  *
  * @see WriterSettings
@@ -95,6 +97,7 @@ public final class MessageWriter {
     private final WriterSettings settings;
     private final Scheduler timers;
     private final BatchLimit limit;
+    private final RecentlyStored recent;
     private final Set<PendingWrite> pending = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final ConcurrentMap<IdempotencyKey, PendingWrite> inFlight = new ConcurrentHashMap<>();
@@ -134,6 +137,10 @@ public final class MessageWriter {
         default void shed(int count) {
         }
 
+        /** {@code count} submissions were retries of a message this writer stored recently, answered from memory. */
+        default void answeredFromMemory(int count) {
+        }
+
         /**
          * {@code count} submissions failed because their write did not finish in time (their batch timed out,
          * or their own deadline passed while it was written): their outcome is unknown.
@@ -160,6 +167,7 @@ public final class MessageWriter {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timers = Objects.requireNonNull(timers, "timers");
         this.limit = new BatchLimit(settings.minBatch(), settings.maxBatch(), settings.batchLatencyTarget());
+        this.recent = new RecentlyStored(settings.recentlyStored(), WriterSettings.RECENTLY_STORED_MAX_CHARS);
         AtomicReference<FluxSink<PendingWrite>> sink = new AtomicReference<>();
         // Flux.create's sink serializes next() from many threads (event loops submit concurrently).
         // fairBackpressure: a full buffer waits for the writer's demand instead of overflowing.
@@ -222,6 +230,11 @@ public final class MessageWriter {
             PendingWrite running = inFlight.get(key);
             if (running != null) {
                 return running.outcome();
+            }
+            StoredMessage stored = recent.get(key);
+            if (stored != null) {
+                tellListener(l -> l.answeredFromMemory(1));
+                return Mono.just(stored);
             }
         }
         if (pendingCount.get() >= settings.maxPending()) {
@@ -307,7 +320,11 @@ public final class MessageWriter {
     }
 
     private Mono<Void> writeLive(List<PendingWrite> live, long now) {
-        long oldestWait = now - live.get(0).queuedAt();
+        long oldestQueued = Long.MAX_VALUE;
+        for (PendingWrite write : live) {
+            oldestQueued = Math.min(oldestQueued, write.queuedAt());
+        }
+        long oldestWait = Math.max(0, now - oldestQueued);
         tellListener(l -> l.batchStarted(live.size(), Duration.ofNanos(oldestWait)));
         List<NewMessage> messages = live.stream().map(PendingWrite::message).toList();
         // Bounded by the oldest submission's remaining time: when the write is that late, all of its
@@ -330,12 +347,17 @@ public final class MessageWriter {
                 .then();
     }
 
-    private static void settleInOrder(List<PendingWrite> live, List<StoredMessage> stored) {
+    private void settleInOrder(List<PendingWrite> live, List<StoredMessage> stored) {
         if (stored.size() != live.size()) {
             throw new IllegalStateException("store answered " + stored.size() + " messages for a batch of " + live.size());
         }
         for (int i = 0; i < live.size(); i++) {
-            live.get(i).complete(stored.get(i));
+            PendingWrite write = live.get(i);
+            IdempotencyKey key = write.message().idempotencyKey();
+            if (key != null) {
+                recent.put(key, stored.get(i));
+            }
+            write.complete(stored.get(i));
         }
     }
 
@@ -345,17 +367,17 @@ public final class MessageWriter {
                         + settings.writeTimeout() + " deadline"
                 : "message store failed to write a batch of " + live.size() + ": " + error;
         log.warn("{}; failing its submissions", reason);
-        int timedOut = 0;
+        int failed = 0;
         for (PendingWrite write : live) {
             if (!write.isSettled()) {
                 write.fail(new StoreUnavailableException(reason + " (" + describe(write.message())
                         + "); outcome unknown, retry with the same tempId", error));
-                timedOut++;
+                failed++;
             }
         }
         tellListener(l -> l.batchFailed(live.size(), error));
-        if (error instanceof TimeoutException && timedOut > 0) {
-            int count = timedOut;
+        if (error instanceof TimeoutException && failed > 0) {
+            int count = failed;
             tellListener(l -> l.timedOut(count));
         }
     }

@@ -24,12 +24,18 @@ import org.jspecify.annotations.Nullable;
  *        than it
  * @param targetBatchLatency a write slower than this halves the batch limit, a faster one raises it by
  *        {@link #minBatch()}. Null (the default) means a twentieth of the {@code writeTimeout} (250 ms)
+ * @param recentlyStored how many of the messages this writer stored last are kept to answer their retries from
+ *        memory (also bounded to {@value #RECENTLY_STORED_MAX_CHARS} characters of body and meta); 0 sends every
+ *        retry to the store; default {@value #DEFAULT_RECENTLY_STORED}
  */
 public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTimeout, int maxPending,
-        @Nullable Duration maxQueueAge, @Nullable Duration targetBatchLatency) {
+        @Nullable Duration maxQueueAge, @Nullable Duration targetBatchLatency, int recentlyStored) {
 
     public static final int DEFAULT_MAX_BATCH = 256;
     public static final int DEFAULT_MAX_PENDING = 65_536;
+    public static final int DEFAULT_RECENTLY_STORED = 16_384;
+    /** The recently-stored messages keep at most this many characters of body and meta in all (16 MiB). */
+    public static final long RECENTLY_STORED_MAX_CHARS = 8L << 20;
 
     public WriterSettings {
         Objects.requireNonNull(maxDelay, "maxDelay");
@@ -52,12 +58,18 @@ public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTime
         if (targetBatchLatency != null) {
             requirePositive("targetBatchLatency", targetBatchLatency);
         }
+        if (recentlyStored < 0) {
+            throw new IllegalArgumentException("recentlyStored must be 0 or more, got " + recentlyStored);
+        }
     }
 
-    /** 256 messages, 2 ms, 5 s, 65,536 pending, queue age and latency target derived from the timeout. */
+    /**
+     * 256 messages, 2 ms, 5 s, 65,536 pending, queue age and latency target derived from the timeout, 16,384
+     * recently stored messages.
+     */
     public static WriterSettings defaults() {
         return new WriterSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(2), Duration.ofSeconds(5), DEFAULT_MAX_PENDING,
-                null, null);
+                null, null, DEFAULT_RECENTLY_STORED);
     }
 
     /** The queue-age bound in effect: {@code maxQueueAge}, or half the write timeout. */
@@ -76,27 +88,33 @@ public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTime
     }
 
     public WriterSettings withMaxBatch(int value) {
-        return new WriterSettings(value, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency);
+        return new WriterSettings(value, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
     }
 
     public WriterSettings withMaxDelay(Duration value) {
-        return new WriterSettings(maxBatch, value, writeTimeout, maxPending, maxQueueAge, targetBatchLatency);
+        return new WriterSettings(maxBatch, value, writeTimeout, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
     }
 
     public WriterSettings withWriteTimeout(Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, value, maxPending, maxQueueAge, targetBatchLatency);
+        return new WriterSettings(maxBatch, maxDelay, value, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
     }
 
     public WriterSettings withMaxPending(int value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value, maxQueueAge, targetBatchLatency);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value, maxQueueAge, targetBatchLatency, recentlyStored);
     }
 
     public WriterSettings withMaxQueueAge(@Nullable Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, value, targetBatchLatency);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, value, targetBatchLatency,
+                recentlyStored);
     }
 
     public WriterSettings withTargetBatchLatency(@Nullable Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, value);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, value, recentlyStored);
+    }
+
+    public WriterSettings withRecentlyStored(int value) {
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency,
+                value);
     }
 
     private static void requirePositive(String name, Duration value) {

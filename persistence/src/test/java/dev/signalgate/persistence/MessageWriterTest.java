@@ -88,6 +88,40 @@ class MessageWriterTest {
     }
 
     @Test
+    void retryOfARecentlyStoredMessageIsAnsweredFromMemoryWithoutAStoreWrite() {
+        writer(SETTINGS);
+        StoredMessage first = writer.submit(chat("room:a", "t1")).block(TIMEOUT);
+
+        StepVerifier.create(writer.submit(chat("room:a", "t1"))).expectNext(first).expectComplete().verify(TIMEOUT);
+
+        assertThat(store.batches()).hasSize(1);
+    }
+
+    @Test
+    void withNothingKeptInMemoryARetryGoesToTheStore() {
+        writer(SETTINGS.withRecentlyStored(0));
+        StoredMessage first = writer.submit(chat("room:a", "t1")).block(TIMEOUT);
+
+        StepVerifier.create(writer.submit(chat("room:a", "t1"))).expectNext(first).expectComplete().verify(TIMEOUT);
+
+        assertThat(store.batches()).hasSize(2);
+    }
+
+    @Test
+    void aWriteThatTimedOutIsNotRememberedSoItsRetryAsksTheStore() {
+        store.script(ScriptedStore.hangOnCall(0));
+        writer(SETTINGS.withWriteTimeout(Duration.ofMillis(300)));
+        StepVerifier.create(writer.submit(chat("room:a", "t1"))).expectError(StoreUnavailableException.class)
+                .verify(TIMEOUT);
+
+        StepVerifier.create(writer.submit(chat("room:a", "t1")))
+                .assertNext(stored -> assertThat(stored.tempId()).isEqualTo("t1"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(store.batches()).hasSize(2);
+    }
+
+    @Test
     void submitIsLazyAndWritesNothingUntilSubscribed() {
         writer(SETTINGS);
         Mono<StoredMessage> neverSubscribed = writer.submit(chat("room:a", "unsent"));

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 import dev.signalgate.gateway.auth.BearerTokens;
+import dev.signalgate.gateway.auth.KeysUnavailableException;
 import dev.signalgate.gateway.auth.TokenRefusedException;
 import dev.signalgate.gateway.auth.TokenVerifier;
 import dev.signalgate.gateway.auth.UserPrincipal;
@@ -14,7 +15,8 @@ import reactor.core.publisher.Mono;
 /**
  * Who may call the API: a token in the {@code Authorization: Bearer} header (never the query string: URLs end up
  * in proxy logs), verified by the same {@link TokenVerifier} as WebSocket upgrades, with role {@code service}.
- * No valid token is 401, another role is 403. Whether the token's {@code rooms} claim covers a room is each
+ * No valid token is 401, another role is 403, a token whose signing key cannot be fetched now (JWKS outage) is 503
+ * with {@code Retry-After}. Whether the token's {@code rooms} claim covers a room is each
  * endpoint's own check.
  */
 public final class ApiAuth {
@@ -37,6 +39,8 @@ public final class ApiAuth {
         return verifier.verify(token)
                 .onErrorMap(TokenRefusedException.class, refused -> refused(
                         ApiException.unauthorized("token refused: " + refused.getMessage()), request))
+                .onErrorMap(KeysUnavailableException.class, unavailable -> refused(
+                        ApiException.unavailable(unavailable.getMessage(), unavailable.retryAfter()), request))
                 .onErrorMap(failure -> !(failure instanceof ApiException), failure -> {
                     log.warn("api token verification failed: {}", failure.toString());
                     return ApiException.unavailable("the token could not be verified now; retry later");

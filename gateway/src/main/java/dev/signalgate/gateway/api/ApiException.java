@@ -1,5 +1,6 @@
 package dev.signalgate.gateway.api;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +21,17 @@ public final class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String error;
+    private final Duration retryAfter;
 
     ApiException(HttpStatus status, String error, String message) {
+        this(status, error, message, null);
+    }
+
+    private ApiException(HttpStatus status, String error, String message, Duration retryAfter) {
         super(message, null, false, false);
         this.status = status;
         this.error = error;
+        this.retryAfter = retryAfter;
     }
 
     static ApiException badRequest(String message) {
@@ -45,6 +52,11 @@ public final class ApiException extends RuntimeException {
 
     static ApiException unavailable(String message) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", message);
+    }
+
+    /** 503 with a {@code Retry-After} header of {@code retryAfter}, in whole seconds. */
+    static ApiException unavailable(String message, Duration retryAfter) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", message, retryAfter);
     }
 
     static ApiException internal(String message) {
@@ -69,6 +81,9 @@ public final class ApiException extends RuntimeException {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
         } else if (status == HttpStatus.FORBIDDEN) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\"");
+        }
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter.toSeconds()));
         }
         return response.bodyValue(body);
     }

@@ -45,9 +45,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {"type":"queue:updated","data":{"waiting":3}}
  * </pre>
  *
- * Every connection that joined the room with {@code chat:join_room} on this node gets
+ * Every connection that joined the room with {@code chat:join_room} gets
  * {@code {"type":"queue:updated","room":"clinic-7:queue","from":"<token sub>","data":{"waiting":3}}}, encoded once
- * for all of them; the answer is 202 {@code {"delivered":<connections reached>}}.
+ * for all of them, on every node in cluster mode (through the hub's broker); the answer is 202
+ * {@code {"delivered":<connections reached on this node>}}.
  *
  * <p>With {@code "persist":true} the event is first stored in the room's history through the batching
  * {@link MessageWriter}, like a chat message, and then published with its {@code seq}, so that members who resume

@@ -19,7 +19,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Guards the {@code /ws} upgrade: refused origins get 403, missing or invalid tokens get 401, and while the
- * gateway drains for shutdown new upgrades get 503, all before any WebSocket is opened. An accepted token's
+ * gateway drains for shutdown new upgrades get 503, all before any WebSocket is opened. A token whose signing key
+ * cannot be fetched (the JWKS URI is down and the key is not cached) gets 503 with {@code Retry-After}: the
+ * token is not known to be bad, so the client should try again, not drop its session. An accepted token's
  * {@link UserPrincipal} becomes the exchange's principal, which the WebSocket session sees in its
  * {@code HandshakeInfo}.
  *
@@ -88,6 +90,14 @@ public final class HandshakeFilter implements WebFilter, Ordered {
                 .onErrorResume(TokenRefusedException.class, refused -> {
                     log.info("handshake refused: {}", refused.getMessage());
                     return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", refused.getMessage())
+                            .then(Mono.empty());
+                })
+                .onErrorResume(KeysUnavailableException.class, unavailable -> {
+                    log.info("handshake refused: signing keys unavailable, retry after {} s",
+                            unavailable.retryAfter().toSeconds());
+                    exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                            String.valueOf(unavailable.retryAfter().toSeconds()));
+                    return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", unavailable.getMessage())
                             .then(Mono.empty());
                 });
     }

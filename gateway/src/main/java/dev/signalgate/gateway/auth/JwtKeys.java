@@ -5,12 +5,14 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 
@@ -37,20 +39,26 @@ final class JwtKeys {
         }
     }
 
-    /**
-     * A cached JWKS: keys are kept 5 minutes and refreshed ahead of expiry; an unknown {@code kid} triggers a
-     * refetch (at most one per 30 s), which is how key rotation is picked up; a short outage of the key server
-     * is bridged with the cached keys.
-     */
-    static JWKSource<SecurityContext> remoteSource(URI uri) {
+    /** The HTTP fetches of the JWKS at {@code uri}, watched for outages; for {@link #remoteSource}. */
+    static JwksFetches<SecurityContext> remoteFetches(URI uri, Duration minInterval) {
         try {
-            return JWKSourceBuilder.<SecurityContext>create(uri.toURL(),
-                            new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES))
-                    .retrying(true)
-                    .outageTolerant(true)
-                    .build();
-        } catch (MalformedURLException e) {
+            return new JwksFetches<>(new URLBasedJWKSetSource<>(uri.toURL(),
+                    new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, SIZE_LIMIT_BYTES)), minInterval);
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("GATEWAY_JWT_JWKS_URI is not a URL: " + uri, e);
         }
+    }
+
+    /**
+     * A cached JWKS: keys are kept 5 minutes and refreshed ahead of expiry; an unknown {@code kid} triggers a
+     * refetch (at most one per {@code minInterval}), which is how key rotation is picked up; an outage of the key
+     * server is bridged with the cached keys.
+     */
+    static JWKSource<SecurityContext> remoteSource(JwksFetches<SecurityContext> fetches, Duration minInterval) {
+        return JWKSourceBuilder.create(fetches)
+                .retrying(true)
+                .outageTolerant(true)
+                .rateLimited(minInterval.toMillis())
+                .build();
     }
 }

@@ -11,10 +11,13 @@ import java.util.Set;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -29,19 +32,28 @@ import reactor.core.scheduler.Schedulers;
  * checked with a small clock skew; {@code iss} and {@code aud} are checked when configured; oversized tokens are
  * refused before any parsing.
  *
+ * <p>A token whose key is not cached while the JWKS URI cannot be fetched (down, or fetched too recently to ask
+ * again) is refused with {@link KeysUnavailableException} (503), not {@link TokenRefusedException} (401): the
+ * token is not known to be bad.
+ *
  * <p>A JWKS fetched over HTTP blocks while it loads, so verification then runs on the bounded-elastic scheduler,
  * never on a Netty event loop. Secret and file keys verify in place: an HMAC is cheaper than a thread hop.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
 
+    private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final boolean keysMayBlock;
+    /** The remote JWKS's fetches, to tell an outage from an unknown key; null for keys that cannot go away. */
+    private final JwksFetches<?> fetches;
     private final Duration clockSkew;
     private final int maxTokenLength;
 
     private JwtTokenVerifier(JWSVerificationKeySelector<SecurityContext> keySelector, boolean keysMayBlock,
-            String issuer, String audience, Duration clockSkew, int maxTokenLength) {
+            JwksFetches<?> fetches, String issuer, String audience, Duration clockSkew, int maxTokenLength) {
         this.keysMayBlock = keysMayBlock;
+        this.fetches = fetches;
         this.clockSkew = clockSkew;
         this.maxTokenLength = maxTokenLength;
         this.processor = new DefaultJWTProcessor<>();
@@ -62,16 +74,26 @@ public final class JwtTokenVerifier implements TokenVerifier {
     public static JwtTokenVerifier hs256(byte[] secret, String issuer, String audience, Duration clockSkew,
             int maxTokenLength) {
         return new JwtTokenVerifier(
-                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, JwtKeys.secretSource(secret)), false,
+                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, JwtKeys.secretSource(secret)), false, null,
                 issuer, audience, clockSkew, maxTokenLength);
     }
 
     /** A verifier for RS256 and ES256 tokens whose public keys come from {@code keys}. */
     public static JwtTokenVerifier publicKeys(JWKSource<SecurityContext> keys, boolean keysMayBlock,
             String issuer, String audience, Duration clockSkew, int maxTokenLength) {
-        return new JwtTokenVerifier(
-                new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys),
-                keysMayBlock, issuer, audience, clockSkew, maxTokenLength);
+        return new JwtTokenVerifier(new JWSVerificationKeySelector<>(PUBLIC_KEY_ALGORITHMS, keys), keysMayBlock,
+                null, issuer, audience, clockSkew, maxTokenLength);
+    }
+
+    /**
+     * A verifier for RS256 and ES256 tokens whose public keys are fetched from a JWKS URI: while {@code fetches}
+     * says the key server is down, a token whose key is not cached is refused with
+     * {@link KeysUnavailableException} instead of {@link TokenRefusedException}.
+     */
+    static JwtTokenVerifier remoteKeys(JWKSource<SecurityContext> keys, JwksFetches<?> fetches, String issuer,
+            String audience, Duration clockSkew, int maxTokenLength) {
+        return new JwtTokenVerifier(new JWSVerificationKeySelector<>(PUBLIC_KEY_ALGORITHMS, keys), true, fetches,
+                issuer, audience, clockSkew, maxTokenLength);
     }
 
     @Override
@@ -95,12 +117,35 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw new TokenRefusedException("malformed token");
         } catch (BadJWTException e) {
             throw new TokenRefusedException("invalid claims: " + e.getMessage());
-        } catch (BadJOSEException e) {
+        } catch (BadJWSException e) {
+            // A key was found and the signature does not match it: bad whatever the key server's state.
             throw new TokenRefusedException("signature or algorithm refused");
+        } catch (BadJOSEException e) {
+            // No key for this token: unknown to a key server that answered, or unavailable from one that did not.
+            throw keysUnavailable(token, false) ? new KeysUnavailableException(fetches.retryAfter())
+                    : new TokenRefusedException("signature or algorithm refused");
         } catch (JOSEException e) {
-            throw new TokenRefusedException("token could not be verified");
+            // Rate-limited: the key server was not asked about this kid, so it may be a key rotated in just now.
+            throw keysUnavailable(token, e instanceof RateLimitReachedException)
+                    ? new KeysUnavailableException(fetches.retryAfter())
+                    : new TokenRefusedException("token could not be verified");
         }
         return toPrincipal(claims);
+    }
+
+    /**
+     * Whether the key server could not be asked (it is down, or {@code rateLimited}: asked too recently) and the
+     * token asks for a key it could serve (an accepted alg).
+     */
+    private boolean keysUnavailable(String token, boolean rateLimited) {
+        if (fetches == null || !(rateLimited || fetches.down())) {
+            return false;
+        }
+        try {
+            return PUBLIC_KEY_ALGORITHMS.contains(SignedJWT.parse(token).getHeader().getAlgorithm());
+        } catch (ParseException e) {
+            return false;
+        }
     }
 
     private UserPrincipal toPrincipal(JWTClaimsSet claims) {

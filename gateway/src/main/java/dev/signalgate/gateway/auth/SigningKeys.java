@@ -3,6 +3,8 @@ package dev.signalgate.gateway.auth;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import com.nimbusds.jose.proc.SecurityContext;
+
 import dev.signalgate.gateway.config.GatewayProperties;
 
 /**
@@ -55,8 +57,9 @@ public final class SigningKeys {
     public TokenVerifier verifier() {
         int maxLength = jwt.maxTokenLength();
         if (jwt.jwksUri() != null) {
-            return JwtTokenVerifier.publicKeys(JwtKeys.remoteSource(jwt.jwksUri()), true, jwt.issuer(),
-                    jwt.audience(), jwt.clockSkew(), maxLength);
+            JwksFetches<SecurityContext> fetches = JwtKeys.remoteFetches(jwt.jwksUri(), jwt.jwksRefetchInterval());
+            return JwtTokenVerifier.remoteKeys(JwtKeys.remoteSource(fetches, jwt.jwksRefetchInterval()), fetches,
+                    jwt.issuer(), jwt.audience(), jwt.clockSkew(), maxLength);
         }
         if (jwt.jwksFile() != null) {
             return JwtTokenVerifier.publicKeys(JwtKeys.fileSource(jwt.jwksFile()), false, jwt.issuer(),

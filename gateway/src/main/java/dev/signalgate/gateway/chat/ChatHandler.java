@@ -124,6 +124,21 @@ public final class ChatHandler implements EventHandler, DisconnectListener, Room
         Long since = JoinRoom.from(frame.data()).since();
         JoinResult joined = rooms.join(room, connection, since != null);
         connection.rooms().add(room);
+        // Membership is immediate (a message sent right after the join is the member's); the announcement and the
+        // ack wait until this node hears the room's other nodes, so nothing sent after them can be missed.
+        return rooms.confirmed(room)
+                .onErrorResume(failure -> {
+                    if (joined.status() == JoinResult.Status.JOINED) {
+                        connection.rooms().remove(room);
+                        rooms.leave(room, connection);
+                    }
+                    return Mono.error(failure);
+                })
+                .then(Mono.defer(() -> announceAndAck(connection, frame, room, since, joined)));
+    }
+
+    private Mono<Void> announceAndAck(Connection connection, Envelope frame, String room, Long since,
+            JoinResult joined) {
         if (joined.status() == JoinResult.Status.JOINED) {
             events.joined(connection, KIND, room, joined.firstOfUser());
         }

@@ -12,8 +12,9 @@ import dev.signalgate.persistence.IdempotencyKey;
  * failed message that is in fact stored.
  *
  * <p>Bounded (oldest forgotten first), because senders may never retry; a forgotten key only means that its
- * retry's confirmation goes to the sender alone, as it does when the retry reaches another node. The lock is only taken while some key is held
- * (after failures), so messages stored at the first attempt in a healthy gateway never touch it.
+ * retry's confirmation goes to the sender alone, as it does when the retry reaches another node. The lock is only
+ * taken while some key is held (after failures), so messages stored at the first attempt in a healthy gateway never
+ * touch it.
  */
 final class FailedInRoom {
 

@@ -99,13 +99,14 @@ public final class ClusterNode implements AutoCloseable {
         this.publishing = client.connect(ByteArrayCodec.INSTANCE);
         this.subscriptions = client.connectPubSub(ByteArrayCodec.INSTANCE);
         boolean sharded = supportsShardedPubSub(commands.sync().info("server"));
-        this.broker = new RedisRoomBroker(id, sharded, subscriptions, publishing.async(), connections);
+        this.broker = new RedisRoomBroker(id, sharded, subscriptions, publishing.async(), connections, timeout);
         this.presence = new RedisPresence(id, commands.async(), timeout);
         beat().block(timeout);
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 if (connection == subscriptions && disconnected.compareAndSet(false, true)) {
+                    broker.disconnected();
                     log.warn("cluster: lost Redis; serving local members only until it is back");
                 }
             }

@@ -59,9 +59,13 @@ public record GatewayProperties(
      * @param audience when set, a value the token's {@code aud} must contain
      * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat} (default 30 s)
      * @param maxTokenLength longest token accepted, in characters, before any parsing (default 8192)
+     * @param jwksRefetchInterval least time between two fetches of the JWKS URI for a {@code kid} not cached
+     *     (default 30 s); while the key server is down, tokens with such a kid are answered 503 with a
+     *     {@code Retry-After} of at most this
      */
     public record Jwt(String secret, URI jwksUri, Path jwksFile, String issuer, String audience,
-            @DefaultValue("30s") Duration clockSkew, @DefaultValue("8192") int maxTokenLength) {
+            @DefaultValue("30s") Duration clockSkew, @DefaultValue("8192") int maxTokenLength,
+            @DefaultValue("30s") Duration jwksRefetchInterval) {
 
         /** Whether no key was configured, so the gateway runs in development mode with a random secret. */
         public boolean developmentMode() {
@@ -100,7 +104,9 @@ public record GatewayProperties(
      * @param heartbeat how often a node refreshes its liveness key and sweeps dead nodes' presence (default 5 s)
      * @param expiry how long a node's presence outlives its last heartbeat: a killed node's users leave after at
      *     most this plus one heartbeat (default 15 s)
-     * @param timeout how long a presence lookup may take before the node answers from what it knows (default 2 s)
+     * @param timeout how long a presence lookup may take before the node answers from what it knows, and how long
+     *     a join waits for Redis to confirm the node's subscription to the room before it is answered
+     *     {@code unavailable} (default 2 s)
      */
     public record Cluster(@DefaultValue("5s") Duration heartbeat, @DefaultValue("15s") Duration expiry,
             @DefaultValue("2s") Duration timeout) {
@@ -170,9 +176,13 @@ public record GatewayProperties(
      * @param maxQueueAge a message still waiting for its write after this long gets {@code chat:failed}
      *     {@code unavailable} unwritten, so that a backlog never holds up new messages; unset (the default): half
      *     the write timeout
+     * @param recentlyStored how many of the messages this node stored last are kept to answer a retry with the same
+     *     tempId from memory, without a store write (default 16,384; also bounded to 16 MiB of bodies); 0: every
+     *     retry goes to the store
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
-            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge) {
+            @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge,
+            @DefaultValue("16384") int recentlyStored) {
     }
 
     /**

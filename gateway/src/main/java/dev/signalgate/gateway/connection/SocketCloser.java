@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
@@ -35,9 +37,27 @@ public final class SocketCloser {
         cutLater(session);
     }
 
-    /** The close frame for a socket that has drained its queue. */
+    /**
+     * The close frame for a socket that has drained its queue, followed by a half-close rather than a full one:
+     * the connection stays readable until the client answers with its own close frame (or the close timeout cuts
+     * it). Closing at once, with frames the client sent in the meantime still unread, makes the kernel answer
+     * with a reset, and a client that had not yet read our close frame then loses it and sees 1006 instead of,
+     * say, 1001.
+     */
     public Mono<Void> closeDrained(WebSocketSession session, CloseCode code) {
-        return session.close(status(code)).onErrorComplete();
+        Channel channel = channel(session);
+        if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+            return session.close(status(code)).onErrorComplete();
+        }
+        return Mono.<Void>create(done -> channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
+                .addListener(written -> {
+                    if (written.isSuccess()) {
+                        duplex.shutdownOutput();
+                    } else {
+                        channel.close();
+                    }
+                    done.success();
+                }));
     }
 
     /** Cuts the socket if it is still open after the close timeout. */

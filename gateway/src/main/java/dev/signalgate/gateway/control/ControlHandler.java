@@ -1,5 +1,6 @@
 package dev.signalgate.gateway.control;
 
+import dev.signalgate.gateway.auth.KeysUnavailableException;
 import dev.signalgate.gateway.auth.TokenRefusedException;
 import dev.signalgate.gateway.auth.TokenVerifier;
 import dev.signalgate.gateway.connection.Connection;
@@ -49,6 +50,9 @@ public final class ControlHandler implements EventHandler {
         return verifier.verify(token)
                 .onErrorMap(TokenRefusedException.class,
                         refused -> new ProtocolException(ErrorCode.FORBIDDEN, "token refused: " + refused.getMessage()))
+                // The token is not known to be bad: the connection keeps its current one and may send it again.
+                .onErrorMap(KeysUnavailableException.class,
+                        unavailable -> new ProtocolException(ErrorCode.UNAVAILABLE, unavailable.getMessage()))
                 .doOnNext(principal -> {
                     if (!principal.userId().equals(connection.userId())) {
                         throw new ProtocolException(ErrorCode.FORBIDDEN,

@@ -24,7 +24,8 @@ import dev.signalgate.persistence.mongo.MongoMessageStore;
  *     {@code signalgate.store.shed} (counter: messages failed unwritten after the queue-age bound) and
  *     {@code signalgate.store.timeouts} (counter: messages whose write did not finish in time);</li>
  * <li>{@code signalgate.store.batch.retries} (summary: per store call, inputs answered with a message already
- *     stored, i.e. retries).</li>
+ *     stored, i.e. retries) and {@code signalgate.store.retries.from.memory} (counter: retries of a message the
+ *     writer stored recently, answered without a store call).</li>
  * </ul>
  * Registers itself as the writer's {@link MessageWriter.BatchListener} and the store's {@link AppendListener}.
  */
@@ -38,6 +39,7 @@ public final class StoreMetrics implements MessageWriter.BatchListener, AppendLi
     private final Counter shed;
     private final Counter timeouts;
     private final DistributionSummary retries;
+    private final Counter fromMemory;
 
     public StoreMetrics(MeterRegistry registry, MessageWriter writer, MongoMessageStore store) {
         batchSize = DistributionSummary.builder("signalgate.store.batch.size")
@@ -65,6 +67,9 @@ public final class StoreMetrics implements MessageWriter.BatchListener, AppendLi
         retries = DistributionSummary.builder("signalgate.store.batch.retries")
                 .description("Inputs of a store call answered with a message already stored (retries)")
                 .baseUnit("messages").serviceLevelObjectives(1, 4, 16, 64, 256).register(registry);
+        fromMemory = Counter.builder("signalgate.store.retries.from.memory")
+                .description("Retries of a recently stored message answered by the writer without a store write")
+                .baseUnit("messages").register(registry);
         writer.setBatchListener(this);
         store.setAppendListener(this);
     }
@@ -94,6 +99,11 @@ public final class StoreMetrics implements MessageWriter.BatchListener, AppendLi
     @Override
     public void timedOut(int count) {
         timeouts.increment(count);
+    }
+
+    @Override
+    public void answeredFromMemory(int count) {
+        fromMemory.increment(count);
     }
 
     @Override

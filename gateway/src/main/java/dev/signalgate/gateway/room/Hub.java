@@ -4,8 +4,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.protocol.ErrorCode;
+import dev.signalgate.protocol.ProtocolException;
+import reactor.core.publisher.Mono;
 
 /**
  * All rooms of one kind on this node (the chat rooms, or the calls), created on first join and released when
@@ -67,6 +71,31 @@ public final class Hub {
             return target;
         });
         return result[0];
+    }
+
+    /**
+     * Completes once this node receives what other nodes publish to the room, which a join waits for before it is
+     * acknowledged or announced; errors with {@code unavailable} when that cannot be confirmed (Redis down or too
+     * slow). At once on a single node, and for a room with no members here.
+     */
+    public Mono<Void> confirmed(String roomId) {
+        return broker.confirmed(this, roomId).onErrorMap(failure -> unavailable(roomId));
+    }
+
+    /**
+     * Runs {@code join} once this node receives what other nodes publish to the room, subscribing ahead of it if
+     * the room has no member here yet: for joins whose membership, announcements and ack all happen at once.
+     * Errors with {@code unavailable}, without running {@code join}, when the subscription cannot be confirmed.
+     */
+    public <T> Mono<T> afterSubscribing(String roomId, Supplier<Mono<T>> join) {
+        return Mono.usingWhen(broker.hold(this, roomId).onErrorMap(failure -> unavailable(roomId)),
+                held -> Mono.defer(join),
+                held -> Mono.fromRunnable(held));
+    }
+
+    private ProtocolException unavailable(String roomId) {
+        return new ProtocolException(ErrorCode.UNAVAILABLE, "this node could not receive the traffic of room \""
+                + roomId + "\" from the other nodes in time (the cluster's Redis is unavailable or slow): join again");
     }
 
     /**

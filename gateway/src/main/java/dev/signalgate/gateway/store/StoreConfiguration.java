@@ -44,7 +44,8 @@ class StoreConfiguration {
                 .withMaxBatch(store.batchSize())
                 .withMaxDelay(store.batchDelay())
                 .withWriteTimeout(store.writeTimeout())
-                .withMaxQueueAge(store.maxQueueAge()));
+                .withMaxQueueAge(store.maxQueueAge())
+                .withRecentlyStored(store.recentlyStored()));
     }
 
     @Bean

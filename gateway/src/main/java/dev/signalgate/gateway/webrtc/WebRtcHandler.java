@@ -147,13 +147,18 @@ public final class WebRtcHandler implements EventHandler, DisconnectListener, Ro
     }
 
     /**
-     * Cluster mode: a user not yet placed on this node takes a seat cluster-wide first (atomically, in Redis), then
-     * joins here as on a single node; a refused or waiting join gives the seat back.
+     * Cluster mode: once this node hears the call's other nodes (so that an offer sent on {@code peer_joined}
+     * cannot be missed), a user not yet placed on this node takes a seat cluster-wide first (atomically, in
+     * Redis), then joins here as on a single node; a refused or waiting join gives the seat back.
      */
     private Mono<Void> clusterJoin(Connection connection, Envelope frame) {
+        RoomAuthorization.requireAccess(connection.principal(), frame.room());
+        return calls.afterSubscribing(frame.room(), () -> seatAndJoin(connection, frame));
+    }
+
+    private Mono<Void> seatAndJoin(Connection connection, Envelope frame) {
         String room = frame.room();
         String user = connection.userId();
-        RoomAuthorization.requireAccess(connection.principal(), room);
         if (calls.hasUser(room, user) || roster.isReconnecting(room, user)) {
             roster.join(connection, frame);
             return Mono.empty();

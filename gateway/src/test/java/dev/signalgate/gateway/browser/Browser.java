@@ -132,15 +132,34 @@ final class Browser implements AutoCloseable {
     /** Appends the page's console output so far to {@code <name>-console.log} under {@link #ARTIFACTS}. */
     void saveConsole() {
         try {
-            List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
+            drainConsole();
+        } catch (RuntimeException e) {
+            // diagnostics only
+        }
+    }
+
+    /**
+     * The console errors (level SEVERE: uncaught exceptions, failed loads such as a missing favicon) logged since the
+     * last read; everything read is also appended to the console log file.
+     */
+    List<String> consoleErrors() {
+        return drainConsole().stream().filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
+    }
+
+    /** Reads the console entries since the last read (chromedriver hands each out once) and saves them. */
+    private List<LogEntry> drainConsole() {
+        List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
+        try {
             Files.createDirectories(ARTIFACTS);
             String text = entries.stream().map(entry -> entry.getTimestamp() + " " + entry.getLevel() + " "
                     + entry.getMessage()).collect(Collectors.joining("\n", "", "\n"));
             Files.writeString(ARTIFACTS.resolve(name + "-console.log"), text, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // diagnostics only
         }
+        return entries;
     }
 
     /** Runs a script in the page: see {@link ChromeDriver#executeScript}. */

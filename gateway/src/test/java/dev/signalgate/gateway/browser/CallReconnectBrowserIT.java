@@ -52,7 +52,7 @@ class CallReconnectBrowserIT extends DoctorAndPatientBrowsers {
         patient.awaitDisconnected(DemoPage.WAIT);
         doctor.await("the patient shown as reconnecting", DemoPage.WAIT,
                 d -> "reconnecting".equals(doctor.callStatus()));
-        assertThat(doctor.callStatusText()).contains(patient.userId()).contains("reconnecting");
+        assertThat(doctor.callStatusText()).contains(patient.displayName()).contains("reconnecting");
         doctorBrowser.screenshot("call-reconnect-doctor-peer-reconnecting");
         Thread.sleep(2_000);
         assertThat(doctor.callStatus()).as("still within the gateway's reconnect grace").isEqualTo("reconnecting");

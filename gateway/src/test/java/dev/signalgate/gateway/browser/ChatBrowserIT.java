@@ -42,21 +42,22 @@ class ChatBrowserIT extends DoctorAndPatientBrowsers {
 
     @Test
     void typingIndicatorAppearsWhileTheOtherTypesAndClearsWhenTheyStop() {
-        String patientId = patient.userId();
+        // Named as the patient entered their name (the token's name claim), not by user id.
+        String patientName = patient.displayName();
         patient.type("My head");
-        doctor.awaitTyping(text -> text.equals(patientId + " is typing…"), "naming " + patientId);
+        doctor.awaitTyping(text -> text.equals(patientName + " is typing…"), "naming " + patientName);
 
         patient.clearInput();
         doctor.awaitTyping(String::isEmpty, "cleared after the field was emptied");
 
         patient.type("still aching");
-        doctor.awaitTyping(text -> text.contains(patientId), "back");
+        doctor.awaitTyping(text -> text.contains(patientName), "back");
         // No keystroke for a while: the adapter sends stop_typing by itself.
         doctor.awaitTyping(String::isEmpty, "cleared after the typist went idle");
 
         patient.clearInput();
         patient.type("It is better now");
-        doctor.awaitTyping(text -> text.contains(patientId), "back again");
+        doctor.awaitTyping(text -> text.contains(patientName), "back again");
         patient.submit();
         doctor.awaitMessage("It is better now", "confirmed", DemoPage.WAIT);
         doctor.awaitTyping(String::isEmpty, "cleared by the message");

@@ -24,6 +24,7 @@ final class DemoPage {
 
     private final Browser browser;
     private final WebDriver driver;
+    private String name;
 
     DemoPage(Browser browser) {
         this.browser = browser;
@@ -45,6 +46,7 @@ final class DemoPage {
 
     /** Fills the form and enters the room; waits until the chat is joined. */
     DemoPage enter(String name, String role, String room) {
+        this.name = name;
         WebElement nameField = driver.findElement(By.id("name"));
         nameField.clear();
         nameField.sendKeys(name);
@@ -56,6 +58,58 @@ final class DemoPage {
         await("the room view", WAIT, d -> d.findElement(By.id("room-view")).isDisplayed());
         awaitConnection("open", WAIT);
         return this;
+    }
+
+    /** The name entered in the form: what the other side's page shows for this user. */
+    String displayName() {
+        return name;
+    }
+
+    /** Reloads the tab; the demo enters the same room again from its sessionStorage. Waits until it has. */
+    void reload() {
+        driver.navigate().refresh();
+        await("the room view after the reload", WAIT, d -> d.findElement(By.id("room-view")).isDisplayed());
+        awaitConnection("open", WAIT);
+    }
+
+    /** The names in the member list, as shown (the own entry ends in " (you)"). */
+    @SuppressWarnings("unchecked")
+    List<String> memberNames() {
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll('#members li')].map((item) => item.textContent);");
+    }
+
+    /** The author shown on the rendered message with this body, or null. */
+    String authorOf(String body) {
+        return (String) browser.script("""
+                const item = [...document.querySelectorAll('#messages li.message')]
+                    .find((entry) => entry.querySelector('.body').textContent === arguments[0]);
+                return item ? item.querySelector('.author').textContent : null;
+                """, body);
+    }
+
+    // ---- ringing ----
+
+    /** The incoming-call banner's text, or null while it is hidden. */
+    String ringing() {
+        WebElement banner = driver.findElement(By.id("ringing"));
+        return banner.isDisplayed() ? banner.findElement(By.className("who")).getText() : null;
+    }
+
+    void awaitRinging(String text) {
+        await("the banner \"" + text + "\"", WAIT, d -> text.equals(ringing()));
+    }
+
+    void awaitNoRinging() {
+        await("no incoming-call banner", WAIT, d -> ringing() == null);
+    }
+
+    void answerRinging() {
+        driver.findElement(By.cssSelector("#ringing button.join")).click();
+    }
+
+    void declineRinging() {
+        driver.findElement(By.cssSelector("#ringing button.decline")).click();
     }
 
     String userId() {
@@ -161,7 +215,29 @@ final class DemoPage {
         driver.findElement(By.id("call-end")).click();
     }
 
+    /** The call's state as the page keeps it ({@code idle}, {@code waiting}, {@code connected}, ...). */
     String callState() {
+        return driver.findElement(By.id("call-state")).getAttribute("data-state");
+    }
+
+    /** From now on, records every text the call state shows (until the page reloads). */
+    void recordCallStateTexts() {
+        browser.script("""
+                const state = document.getElementById('call-state');
+                window.callStateTexts = [state.textContent];
+                new MutationObserver(() => window.callStateTexts.push(state.textContent))
+                    .observe(state, { childList: true, characterData: true, subtree: true });
+                """);
+    }
+
+    /** Every text the call state showed since {@link #recordCallStateTexts}. */
+    @SuppressWarnings("unchecked")
+    List<String> callStateTextsShown() {
+        return (List<String>) browser.script("return window.callStateTexts ?? [];");
+    }
+
+    /** What the page says about the call, in words. */
+    String callStateText() {
         return driver.findElement(By.id("call-state")).getText();
     }
 

@@ -41,8 +41,8 @@ class VideoCallBrowserIT extends DoctorAndPatientBrowsers {
                     d -> page.remoteTrackKinds().equals(List.of("audio", "video")));
             page.await("remote video frames", DemoPage.WAIT, d -> page.remoteVideoPlaying());
         }
-        assertThat(doctor.remoteLabel()).isEqualTo(patient.userId());
-        assertThat(patient.remoteLabel()).isEqualTo(doctor.userId());
+        assertThat(doctor.remoteLabel()).isEqualTo(patient.displayName());
+        assertThat(patient.remoteLabel()).isEqualTo(doctor.displayName());
 
         Path doctorShot = doctorBrowser.screenshot("video-call-doctor");
         Path patientShot = patientBrowser.screenshot("video-call-patient");

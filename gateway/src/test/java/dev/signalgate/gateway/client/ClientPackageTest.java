@@ -40,6 +40,14 @@ class ClientPackageTest {
     }
 
     @Test
+    void theViteExampleInstallsTheTarballOfThisVersion() throws Exception {
+        JsonNode example = JsonMapper.builder().build().readTree(Path.of("examples/vite-consult/package.json").toFile());
+
+        assertThat(example.path("dependencies").path("@signalgate/client").asString())
+                .isEqualTo("file:../../target/npm/signalgate-client-" + projectVersion() + ".tgz");
+    }
+
+    @Test
     void isAnEsModulePackageWithItsTypes() {
         assertThat(manifest.path("name").asString()).isEqualTo("@signalgate/client");
         assertThat(manifest.path("type").asString()).isEqualTo("module");

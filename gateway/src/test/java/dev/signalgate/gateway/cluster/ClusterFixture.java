@@ -1,7 +1,9 @@
 package dev.signalgate.gateway.cluster;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,8 +34,10 @@ public final class ClusterFixture implements AutoCloseable {
         }
     }
 
+    /** Starts one more node; an {@code extra} argument replaces the default of the same name. */
     ConfigurableApplicationContext startNode(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String arg : List.of(
                 "--server.port=0",
                 "--gateway.jwt.secret=" + Tokens.SECRET,
                 "--spring.mongodb.uri=" + store.connectionString("signalgate"),
@@ -44,9 +48,14 @@ public final class ClusterFixture implements AutoCloseable {
                 "--gateway.limits.rate-per-second=100000",
                 "--gateway.limits.rate-burst=100000",
                 "--gateway.store.write-timeout=20s",
-                "--gateway.outbound.close-timeout=2s"));
-        args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
+                "--gateway.outbound.close-timeout=2s")) {
+            args.put(arg.substring(0, arg.indexOf('=')), arg);
+        }
+        for (String arg : extra) {
+            int equals = arg.indexOf('=');
+            args.put(equals < 0 ? arg : arg.substring(0, equals), arg);
+        }
+        return new SpringApplicationBuilder(GatewayApplication.class).run(args.values().toArray(String[]::new));
     }
 
     public int port(int node) {

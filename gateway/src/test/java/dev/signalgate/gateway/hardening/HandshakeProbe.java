@@ -18,8 +18,8 @@ final class HandshakeProbe {
 
     private static final int TIMEOUT_MILLIS = 10_000;
 
-    /** The gateway's answer to one upgrade request. */
-    record Answer(int status, String body) {
+    /** The gateway's answer to one upgrade request; {@code retryAfter} null when it had no such header. */
+    record Answer(int status, String body, String retryAfter) {
         boolean upgraded() {
             return status == 101;
         }
@@ -52,10 +52,11 @@ final class HandshakeProbe {
             String head = readHead(in);
             int status = Integer.parseInt(head.substring(9, 12));
             if (status == 101) {
-                return new Answer(status, "");
+                return new Answer(status, "", null);
             }
             int length = contentLength(head);
-            return new Answer(status, length > 0 ? new String(in.readNBytes(length), StandardCharsets.UTF_8) : "");
+            return new Answer(status, length > 0 ? new String(in.readNBytes(length), StandardCharsets.UTF_8) : "",
+                    header(head, "retry-after"));
         } catch (IOException e) {
             throw new UncheckedIOException("upgrade request failed", e);
         }
@@ -71,6 +72,15 @@ final class HandshakeProbe {
                     ? matched + 1 : 0;
         }
         return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return null;
     }
 
     private static int contentLength(String head) {

@@ -82,6 +82,7 @@ class MetricsEndpointTest {
             assertThat(after.has("signalgate_store_timeouts_total")).isTrue();
             assertThat(after.since(before, "signalgate_store_batch_retries_messages_count")).isBetween(1.0, 5.0);
             assertThat(after.since(before, "signalgate_store_batch_retries_messages_sum")).isZero();
+            assertThat(after.has("signalgate_store_retries_from_memory_messages_total")).isTrue();
             assertThat(after.has("signalgate_slow_consumer_closes_total")).isTrue();
             assertThat(after.has("signalgate_frames_dropped_total{reason=\"overflow\"}")).isTrue();
         }
