@@ -39,8 +39,12 @@ record Answer(int status, byte[] body, String retryAfter) {
         return json(status, "{\"error\":\"closed\"," + HttpSession.closeJson(code).substring(1));
     }
 
-    static Answer noContent() {
-        return new Answer(HttpStatus.NO_CONTENT.value(), new byte[0], null);
+    /**
+     * The session ended as asked: 200 with its close, not a 204, whose body-less framing some HTTP/1.1 clients
+     * mishandle on a kept-alive connection.
+     */
+    static Answer ended(CloseCode code) {
+        return json(HttpStatus.OK, HttpSession.closeJson(code));
     }
 
     Answer retryAfter(String seconds) {

@@ -238,7 +238,7 @@ final class HttpTransportEndpoints {
     /** {@code DELETE …}: the client ends the session (1000); its stream gets the {@code close} event. */
     Answer end(HttpSession session) {
         session.end();
-        return Answer.noContent();
+        return Answer.ended(CloseCode.NORMAL);
     }
 
     /** A resume point: absent is 0; past the session's last event is refused. */
