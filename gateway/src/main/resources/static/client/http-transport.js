@@ -341,7 +341,8 @@ export class HttpSocket {
       this.#lost(1006, 'frames could not be sent over HTTP');
       return;
     }
-    this.#later(backoffDelay(attempt, this.#options.retry, this.#random) + 50, () => this.#post(batch, body, attempt + 1));
+    const wait = backoffDelay(attempt, this.#options.retry, this.#random) + 50;
+    this.#later(wait, () => this.#post(batch, body, attempt + 1));
   }
 
   // ---- ends ----

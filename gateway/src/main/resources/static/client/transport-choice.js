@@ -35,7 +35,8 @@ export class TransportChoice {
    */
   constructor({ transports, httpAvailable, timers, random, retry, connectTimeout, openProbe, atSafePoint, moveBack }) {
     if (!Array.isArray(transports) || transports.length === 0 || transports.some((t) => !KNOWN.includes(t))) {
-      throw new TypeError(`transports: expected a non-empty list of ${KNOWN.join(', ')}, got ${JSON.stringify(transports)}`);
+      throw new TypeError(
+        `transports: expected a non-empty list of ${KNOWN.join(', ')}, got ${JSON.stringify(transports)}`);
     }
     // HTTP needs fetch with streamed bodies; without it, the socket is all there is.
     this.#allowed = transports.filter((t) => t !== 'http' || httpAvailable);

@@ -83,7 +83,8 @@ final class HttpTransportEndpoints {
         String base = HttpTransportFilter.PREFIX + "/" + session.id();
         String body = "{\"session\":\"" + session.id() + "\",\"userId\":"
                 + mapper.writeValueAsString(principal.userId()) + ",\"events\":\"" + base + "/events\",\"poll\":\""
-                + base + "/poll\",\"frames\":\"" + base + "/frames\",\"heartbeatMs\":" + http.heartbeat().toMillis() + ",\"pollTimeoutMs\":"
+                + base + "/poll\",\"frames\":\"" + base + "/frames\",\"heartbeatMs\":" + http.heartbeat().toMillis()
+                + ",\"pollTimeoutMs\":"
                 + http.pollTimeout().toMillis() + ",\"idleTimeoutMs\":" + sessions.idleTimeout().toMillis()
                 + ",\"maxBatch\":" + http.maxBatch() + ",\"maxBodyBytes\":" + maxBodyBytes + "}";
         return Responses.json(exchange, HttpStatus.CREATED, body);

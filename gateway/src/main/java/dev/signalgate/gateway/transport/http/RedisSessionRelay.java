@@ -161,7 +161,8 @@ final class RedisSessionRelay implements SessionRelay, AutoCloseable {
                 Sinks.One<Answer> waiting = answers.remove(request);
                 if (waiting != null) {
                     waiting.tryEmitValue(new Answer(message.path("status").asInt(),
-                            text(message, "body", "").getBytes(StandardCharsets.UTF_8), text(message, "retryAfter", null)));
+                            text(message, "body", "").getBytes(StandardCharsets.UTF_8),
+                            text(message, "retryAfter", null)));
                 }
             }
             case "event" -> {
