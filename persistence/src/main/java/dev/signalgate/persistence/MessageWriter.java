@@ -78,9 +78,9 @@ import reactor.core.scheduler.Schedulers;
  *     messages that can still make their deadline. Shedding happens on the submission's own timer (answered
  *     on time even while a write hangs) and again when a write is assembled.</li>
  * <li><b>The write size adapts</b> ({@link BatchLimit}): a failed write drops the limit to
- *     {@link WriterSettings#minBatch()}, a write slower than the latency target halves it, a fast one
- *     raises it by one step. After an outage the first writes are small probes, and the limit is back at
- *     {@code maxBatch} within a few dozen healthy writes: the store recovers by itself.</li>
+ *     {@link WriterSettings#minBatch()} and every successful one doubles it. After an outage the first writes
+ *     are small probes, and the limit is back at {@code maxBatch} within a handful of writes: the store
+ *     recovers by itself. (Slow writes do not shrink it: under CPU contention that collapses throughput.)</li>
  * <li>Retries are cheap: a retry of one of the messages this writer stored last is answered from memory
  *     ({@link RecentlyStored}, {@link WriterSettings#recentlyStored()}) without queueing behind new messages;
  *     any other retry costs the store little ({@code MongoMessageStore} resolves all retries of a write with
@@ -166,7 +166,7 @@ public final class MessageWriter {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timers = Objects.requireNonNull(timers, "timers");
-        this.limit = new BatchLimit(settings.minBatch(), settings.maxBatch(), settings.batchLatencyTarget());
+        this.limit = new BatchLimit(settings.minBatch(), settings.maxBatch());
         this.recent = new RecentlyStored(settings.recentlyStored(), WriterSettings.RECENTLY_STORED_MAX_CHARS);
         AtomicReference<FluxSink<PendingWrite>> sink = new AtomicReference<>();
         // Flux.create's sink serializes next() from many threads (event loops submit concurrently).
@@ -335,7 +335,7 @@ public final class MessageWriter {
                 .timeout(timeout, timers)
                 .doOnNext(stored -> {
                     long took = System.nanoTime() - started;
-                    limit.written(live.size(), took);
+                    limit.written();
                     settleInOrder(live, stored);
                     tellListener(l -> l.batchWritten(live.size(), Duration.ofNanos(took)));
                 })

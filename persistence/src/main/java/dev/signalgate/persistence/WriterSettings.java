@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * How {@link MessageWriter} groups, bounds and sheds writes. Immutable; start from {@link #defaults()}.
  *
  * @param maxBatch at most this many messages per database write; default {@value #DEFAULT_MAX_BATCH}. The
- *        writer's current limit adapts below it (see {@link #minBatch()}, {@link #targetBatchLatency})
+ *        writer's current limit drops to {@link #minBatch()} after a failed write and doubles back up
  * @param maxDelay how long the first message of a batch may wait for company; default 2 ms. Small
  *        because it is added to every message's latency when traffic is light; under load batches fill
  *        up while the previous write is in flight, so the delay hardly matters there
@@ -22,14 +22,12 @@ import org.jspecify.annotations.Nullable;
  *        at once, unwritten, so the writer spends its next writes on fresh messages rather than on ones whose
  *        senders are about to give up. Null (the default) means half the {@code writeTimeout}; must be shorter
  *        than it
- * @param targetBatchLatency a write slower than this halves the batch limit, a faster one raises it by
- *        {@link #minBatch()}. Null (the default) means a twentieth of the {@code writeTimeout} (250 ms)
  * @param recentlyStored how many of the messages this writer stored last are kept to answer their retries from
  *        memory (also bounded to {@value #RECENTLY_STORED_MAX_CHARS} characters of body and meta); 0 sends every
  *        retry to the store; default {@value #DEFAULT_RECENTLY_STORED}
  */
 public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTimeout, int maxPending,
-        @Nullable Duration maxQueueAge, @Nullable Duration targetBatchLatency, int recentlyStored) {
+        @Nullable Duration maxQueueAge, int recentlyStored) {
 
     public static final int DEFAULT_MAX_BATCH = 256;
     public static final int DEFAULT_MAX_PENDING = 65_536;
@@ -55,21 +53,17 @@ public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTime
                         + "), got " + maxQueueAge);
             }
         }
-        if (targetBatchLatency != null) {
-            requirePositive("targetBatchLatency", targetBatchLatency);
-        }
         if (recentlyStored < 0) {
             throw new IllegalArgumentException("recentlyStored must be 0 or more, got " + recentlyStored);
         }
     }
 
     /**
-     * 256 messages, 2 ms, 5 s, 65,536 pending, queue age and latency target derived from the timeout, 16,384
-     * recently stored messages.
+     * 256 messages, 2 ms, 5 s, 65,536 pending, queue age half the timeout, 16,384 recently stored messages.
      */
     public static WriterSettings defaults() {
         return new WriterSettings(DEFAULT_MAX_BATCH, Duration.ofMillis(2), Duration.ofSeconds(5), DEFAULT_MAX_PENDING,
-                null, null, DEFAULT_RECENTLY_STORED);
+                null, DEFAULT_RECENTLY_STORED);
     }
 
     /** The queue-age bound in effect: {@code maxQueueAge}, or half the write timeout. */
@@ -77,44 +71,33 @@ public record WriterSettings(int maxBatch, Duration maxDelay, Duration writeTime
         return maxQueueAge != null ? maxQueueAge : writeTimeout.dividedBy(2);
     }
 
-    /** The latency target in effect: {@code targetBatchLatency}, or a twentieth of the write timeout. */
-    public Duration batchLatencyTarget() {
-        return targetBatchLatency != null ? targetBatchLatency : writeTimeout.dividedBy(20);
-    }
-
-    /** The floor of the adaptive batch limit, and its additive step: a sixteenth of {@code maxBatch}, at least 1. */
+    /** The floor of the adaptive batch limit (after a failed write): a sixteenth of {@code maxBatch}, at least 1. */
     public int minBatch() {
         return Math.max(1, maxBatch / 16);
     }
 
     public WriterSettings withMaxBatch(int value) {
-        return new WriterSettings(value, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
+        return new WriterSettings(value, maxDelay, writeTimeout, maxPending, maxQueueAge, recentlyStored);
     }
 
     public WriterSettings withMaxDelay(Duration value) {
-        return new WriterSettings(maxBatch, value, writeTimeout, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
+        return new WriterSettings(maxBatch, value, writeTimeout, maxPending, maxQueueAge, recentlyStored);
     }
 
     public WriterSettings withWriteTimeout(Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, value, maxPending, maxQueueAge, targetBatchLatency, recentlyStored);
+        return new WriterSettings(maxBatch, maxDelay, value, maxPending, maxQueueAge, recentlyStored);
     }
 
     public WriterSettings withMaxPending(int value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value, maxQueueAge, targetBatchLatency, recentlyStored);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, value, maxQueueAge, recentlyStored);
     }
 
     public WriterSettings withMaxQueueAge(@Nullable Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, value, targetBatchLatency,
-                recentlyStored);
-    }
-
-    public WriterSettings withTargetBatchLatency(@Nullable Duration value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, value, recentlyStored);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, value, recentlyStored);
     }
 
     public WriterSettings withRecentlyStored(int value) {
-        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, targetBatchLatency,
-                value);
+        return new WriterSettings(maxBatch, maxDelay, writeTimeout, maxPending, maxQueueAge, value);
     }
 
     private static void requirePositive(String name, Duration value) {
