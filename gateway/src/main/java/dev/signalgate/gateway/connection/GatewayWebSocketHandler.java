@@ -55,25 +55,23 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             EnumSet.of(CloseCode.GOING_AWAY, CloseCode.POLICY_VIOLATION, CloseCode.TOO_MANY_CONNECTIONS);
 
     private final Dispatcher dispatcher;
-    private final Replies replies;
     private final ConnectionRegistry registry;
     private final List<DisconnectListener> disconnectListeners;
     private final SocketCloser closer;
-    private final TokenExpiry tokenExpiry;
     private final GatewayProperties properties;
     private final ConnectionEvents events;
+    private final ConnectionAdmission admission;
 
     public GatewayWebSocketHandler(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, SocketCloser closer, TokenExpiry tokenExpiry,
             GatewayProperties properties, ConnectionEvents events) {
         this.dispatcher = dispatcher;
-        this.replies = replies;
         this.registry = registry;
         this.disconnectListeners = disconnectListeners;
         this.closer = closer;
-        this.tokenExpiry = tokenExpiry;
         this.properties = properties;
         this.events = events;
+        this.admission = new ConnectionAdmission(registry, replies, tokenExpiry, properties.limits(), events);
     }
 
     @Override
@@ -98,25 +96,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         Channel channel = closer.channel(session);
         connection.boundUnsentBytes(() -> SocketCloser.unsentBytes(channel),
                 outboundSettings.maxUnsentBytes().toBytes());
-        int userConnections = registry.register(connection);
-        events.connectionOpened(connection);
-        // The contract's first frame on every connection, also one about to be refused.
-        connection.send(replies.encode(welcome(connection)));
-        if (userConnections > limits.maxConnectionsPerUser()) {
-            log.info("refused: connection={} user={} holds {} connections, limit {}", connection.id(),
-                    connection.userId(), userConnections - 1, limits.maxConnectionsPerUser());
-            connection.close(CloseCode.TOO_MANY_CONNECTIONS);
-        } else {
-            log.debug("connected: connection={} user={}", connection.id(), connection.userId());
-            tokenExpiry.watch(connection);
-            // A timer beside the inbound stream, not a timeout on it: cancelling the receive makes Reactor Netty
-            // close with an empty status before our 4000 could go out.
-            Mono.delay(limits.firstFrameTimeout()).subscribe(tick -> {
-                if (!connection.hasSentFrames()) {
-                    connection.close(CloseCode.TIMEOUT);
-                }
-            });
-        }
+        admission.admit(connection, "websocket");
 
         Mono<Void> outbound = send(session, channel, Flux.merge(outbox.frames().map(Frame::wire), pings(connection)))
                 .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())

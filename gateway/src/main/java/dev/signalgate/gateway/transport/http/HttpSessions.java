@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.Connection;
+import dev.signalgate.gateway.connection.ConnectionAdmission;
 import dev.signalgate.gateway.connection.ConnectionEvents;
 import dev.signalgate.gateway.connection.ConnectionIds;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
-import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
 import dev.signalgate.gateway.connection.Outbox;
 import dev.signalgate.gateway.connection.RateLimiter;
 import dev.signalgate.gateway.connection.TokenExpiry;
@@ -52,26 +52,24 @@ final class HttpSessions {
         }
     };
     private final Dispatcher dispatcher;
-    private final Replies replies;
     private final ConnectionRegistry registry;
     private final List<DisconnectListener> disconnectListeners;
-    private final TokenExpiry tokenExpiry;
     private final GatewayProperties properties;
     private final HttpTransportProperties http;
     private final ConnectionEvents events;
+    private final ConnectionAdmission admission;
     private volatile String idPrefix = "";
 
     HttpSessions(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, TokenExpiry tokenExpiry, GatewayProperties properties,
             HttpTransportProperties http, ConnectionEvents events) {
         this.dispatcher = dispatcher;
-        this.replies = replies;
         this.registry = registry;
         this.disconnectListeners = disconnectListeners;
-        this.tokenExpiry = tokenExpiry;
         this.properties = properties;
         this.http = http;
         this.events = events;
+        this.admission = new ConnectionAdmission(registry, replies, tokenExpiry, properties.limits(), events);
     }
 
     /** Session ids start with {@code prefix}: in cluster mode, the node's id and a dot, so any node can route. */
@@ -97,23 +95,8 @@ final class HttpSessions {
         Connection connection = session.connection();
         connection.rateLimiter(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
         sessions.put(session.id(), session);
-        int userConnections = registry.register(connection);
-        events.connectionOpened(connection);
-        connection.send(replies.encode(GatewayWebSocketHandler.welcome(connection)));
         session.start();
-        if (userConnections > limits.maxConnectionsPerUser()) {
-            log.info("refused: connection={} user={} holds {} connections, limit {}", connection.id(),
-                    connection.userId(), userConnections - 1, limits.maxConnectionsPerUser());
-            connection.close(CloseCode.TOO_MANY_CONNECTIONS);
-        } else {
-            log.debug("connected: connection={} user={} transport=http", connection.id(), connection.userId());
-            tokenExpiry.watch(connection);
-            Mono.delay(limits.firstFrameTimeout()).subscribe(tick -> {
-                if (!connection.hasSentFrames()) {
-                    connection.close(CloseCode.TIMEOUT);
-                }
-            });
-        }
+        admission.admit(connection, "http");
         return session;
     }
 
