@@ -16,7 +16,8 @@
 #   BENCH_ROUNDS=2                  rounds; each runs the gateway, then the peer (alternating)
 #   BENCH_PHASES=coldstart,density,fanout,latency,persistence
 #                                   also: knee (open-loop persistence steps), storm (retry storm); gateway only, see
-#                                   persistence.sh, which runs just those two
+#                                   persistence.sh, which runs just those two; fallback (HTTP fallback transport
+#                                   beside the WebSocket: heap per idle session, delivery latency), gateway only
 #   BENCH_JDKS=                     JDK homes the gateway runs on, comma-separated, each a full run (default: the
 #                                   JDK of `java` here), e.g. "/usr/lib/jvm/java-17-openjdk-amd64,$TEMURIN_25_HOME"
 #   BENCH_LAUNCH=cache              cache: the gateway starts from gateway/bin/prepare-launch's class cache (AOT

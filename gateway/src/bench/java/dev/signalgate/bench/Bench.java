@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>persistence knee (gateway only, phase {@code knee}): open-loop stored messages at offered rates in steps
  * ({@link Knee});</li>
  * <li>retry storm (gateway only, phase {@code storm}): clients resend everything at once while new messages flow
- * ({@link RetryStorm}).</li>
+ * ({@link RetryStorm});</li>
+ * <li>HTTP fallback (gateway only, phase {@code fallback}): heap per idle HTTP session and its delivery latency,
+ * each beside the WebSocket's on the same server ({@link Fallback}).</li>
  * </ol>
  * Prints the table and writes it, with every round's raw figures and the machine, to
  * {@code <bench.out>/results.json}. Run it through {@code gateway/bench/run.sh}.
@@ -112,6 +114,9 @@ public final class Bench {
                         if ((settings.phases.contains("knee") || settings.phases.contains("storm"))
                                 && target.equals("gateway")) {
                             metrics.putAll(openLoopPersistence(settings, scenarios, connector, tag));
+                        }
+                        if (settings.phases.contains("fallback") && target.equals("gateway")) {
+                            metrics.putAll(Fallback.run(scenarios, connector, settings, server, jwt, tag));
                         }
                         if (!server.isAlive()) {
                             throw new IllegalStateException(protocol.name() + " died during the run; see "

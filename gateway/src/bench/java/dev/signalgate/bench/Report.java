@@ -54,6 +54,19 @@ final class Report {
         rows.add(new Row("storm.answerSeconds", "time to answer a retry storm (" + settings.stormClients + " x "
                 + settings.stormMessages + ")", "s", false, "< 2 s"));
         rows.add(new Row("storm.newP99Ms", "new messages' confirm p99 during the storm", "ms", false, "< 250 ms"));
+        // Phase fallback: the HTTP transport in the gateway column, its WebSocket counterpart on the line after.
+        String sessions = String.format(Locale.ROOT, "%,d", settings.fallbackSessions);
+        rows.add(new Row("fallback.http.heapKiBPerSession", "heap per idle HTTP session (stream open), " + sessions,
+                "KiB", false, ""));
+        rows.add(new Row("fallback.ws.heapKiBPerConnection", "  the same per WebSocket connection, " + sessions,
+                "KiB", false, ""));
+        String shape = settings.fallbackRooms + "x" + settings.fallbackRoomSize + ", 1 msg/"
+                + settings.fallbackIntervalMillis / 1000.0 + " s each";
+        for (String[] p : new String[][] {{"p50Ms", "p50"}, {"p99Ms", "p99"}, {"p999Ms", "p99.9"}}) {
+            rows.add(new Row("fallback.http." + p[0], "HTTP fallback delivery " + p[1] + " (" + shape + ")", "ms",
+                    false, ""));
+            rows.add(new Row("fallback.ws." + p[0], "  the same over WebSocket", "ms", false, ""));
+        }
         rows.add(new Row("coldstart.timeToWarmSeconds", "time to warm after a fresh start (p99 < 25 ms)", "s",
                 false, "<= 5 s"));
         rows.add(new Row("coldstart.first10s.p99Ms", "delivery p99, first 10 s after a fresh start", "ms", false,

@@ -61,6 +61,11 @@ final class Settings {
     final int stormMessages = integer("bench.storm.messages", 100);
     final int stormRate = integer("bench.storm.rate", 1000);
     final int stormBaselineSeconds = integer("bench.storm.baselineSeconds", 5);
+    /** Phase fallback: idle HTTP sessions (and as many WebSocket connections) for heap per connection. */
+    final int fallbackSessions = integer("bench.fallback.sessions", 2000);
+    final int fallbackRooms = integer("bench.fallback.rooms", 20);
+    final int fallbackRoomSize = integer("bench.fallback.roomSize", 10);
+    final int fallbackIntervalMillis = integer("bench.fallback.intervalMillis", 2000);
     final int fileLimit = openFileLimit();
     /** Connections one process can hold here: the open-file limit less room for everything else. */
     final int maxConnections = Math.max(100, fileLimit - 1000);
@@ -100,6 +105,10 @@ final class Settings {
         map.put("stormClients", stormClients);
         map.put("stormMessages", stormMessages);
         map.put("stormNewMessagesPerSecond", stormRate);
+        map.put("fallbackSessions", fallbackSessions);
+        map.put("fallbackRooms", fallbackRooms);
+        map.put("fallbackRoomSize", fallbackRoomSize);
+        map.put("fallbackMemberIntervalMillis", fallbackIntervalMillis);
         return map;
     }
 
