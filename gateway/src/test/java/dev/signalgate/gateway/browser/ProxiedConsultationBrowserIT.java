@@ -53,6 +53,11 @@ class ProxiedConsultationBrowserIT {
         assertThat(patient.transport()).as("without the proxy").isEqualTo("websocket");
         assertThat(squid.accessLog()).as("the proxy refused the socket's tunnel and carried the session")
                 .contains("TCP_DENIED/403", "CONNECT", "/ws/http/sessions");
+        // Presence crosses the transports: each page lists the other, whichever way it is connected.
+        doctor.await("the patient in the doctor's member list", DemoPage.WAIT,
+                d -> doctor.memberNames().stream().anyMatch(name -> name.startsWith("Henry")));
+        patient.await("the doctor in the patient's member list", DemoPage.WAIT,
+                d -> patient.memberNames().stream().anyMatch(name -> name.startsWith("Grace")));
 
         doctor.send("Hello Henry, can you hear me through the clinic network?");
         patient.awaitMessage("Hello Henry, can you hear me through the clinic network?", "confirmed", DemoPage.WAIT);
