@@ -19,7 +19,7 @@
 #                                   persistence.sh, which runs just those two; fallback (HTTP fallback transport
 #                                   beside the WebSocket: heap per idle session, delivery latency), gateway only
 #   BENCH_JDKS=                     JDK homes the gateway runs on, comma-separated, each a full run (default: the
-#                                   JDK of `java` here), e.g. "/usr/lib/jvm/java-17-openjdk-amd64,$TEMURIN_25_HOME"
+#                                   JDK of `java` here), e.g. "$JDK17_HOME,$JDK25_HOME"
 #   BENCH_LAUNCH=cache              cache: the gateway starts from gateway/bin/prepare-launch's class cache (AOT
 #                                   cache on JDK 25, with compact headers; CDS on 17), as in production; jar: java -jar
 #   BENCH_TARGETS=gateway,socket.io
