@@ -18,8 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class HttpSessionClient implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(SseStream.TIMEOUT).build();
 
     private final int port;
     private final String token;
@@ -78,8 +76,7 @@ final class HttpSessionClient implements AutoCloseable {
         try {
             // A client of its own per stream: a stream closed half-read never goes back into a pool that later
             // requests would draw from.
-            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(SseStream.TIMEOUT).build();
+            HttpClient own = newClient();
             HttpResponse<InputStream> response = own.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             SseStream stream = new SseStream(response);
             streams.add(stream);
@@ -122,9 +119,16 @@ final class HttpSessionClient implements AutoCloseable {
                 .DELETE().timeout(SseStream.TIMEOUT).build());
     }
 
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(SseStream.TIMEOUT).build();
+    }
+
     static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            // A fresh connection per request, as for the streams: the JDK client, reusing a pooled HTTP/1.1
+            // connection, now and then waited out a whole request timeout for an answer (once in several runs,
+            // never reproduced with a connection of its own), and these tests are about the gateway's answers.
+            return newClient().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
