@@ -55,23 +55,20 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             EnumSet.of(CloseCode.GOING_AWAY, CloseCode.POLICY_VIOLATION, CloseCode.TOO_MANY_CONNECTIONS);
 
     private final Dispatcher dispatcher;
-    private final ConnectionRegistry registry;
-    private final List<DisconnectListener> disconnectListeners;
     private final SocketCloser closer;
     private final GatewayProperties properties;
     private final ConnectionEvents events;
-    private final ConnectionAdmission admission;
+    private final ConnectionLifecycle lifecycle;
 
     public GatewayWebSocketHandler(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, SocketCloser closer, TokenExpiry tokenExpiry,
             GatewayProperties properties, ConnectionEvents events) {
         this.dispatcher = dispatcher;
-        this.registry = registry;
-        this.disconnectListeners = disconnectListeners;
         this.closer = closer;
         this.properties = properties;
         this.events = events;
-        this.admission = new ConnectionAdmission(registry, replies, tokenExpiry, properties.limits(), events);
+        this.lifecycle = new ConnectionLifecycle(registry, replies, tokenExpiry, properties.limits(),
+                disconnectListeners, events);
     }
 
     @Override
@@ -96,7 +93,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         Channel channel = closer.channel(session);
         connection.boundUnsentBytes(() -> SocketCloser.unsentBytes(channel),
                 outboundSettings.maxUnsentBytes().toBytes());
-        admission.admit(connection, "websocket");
+        lifecycle.admit(connection, "websocket");
 
         Mono<Void> outbound = send(session, channel, Flux.merge(outbox.frames().map(Frame::wire), pings(connection)))
                 .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())
@@ -119,7 +116,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                     }
                     return Mono.empty();
                 })
-                .doFinally(signal -> release(connection));
+                .doFinally(signal -> lifecycle.release(connection, "websocket"));
 
         return Mono.when(inbound, outbound).onErrorResume(failure -> Mono.empty());
     }
@@ -195,21 +192,6 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         } else {
             closer.closeNow(session, code);
         }
-    }
-
-    private void release(Connection connection) {
-        registry.unregister(connection);
-        connection.released();
-        for (DisconnectListener listener : disconnectListeners) {
-            try {
-                listener.disconnected(connection);
-            } catch (RuntimeException e) {
-                log.error("disconnect listener failed: connection={}", connection.id(), e);
-            }
-        }
-        connection.outbox().complete();
-        events.connectionClosed(connection);
-        log.debug("disconnected: connection={} user={}", connection.id(), connection.userId());
     }
 
     /** The contract's first frame of a connection, whatever carries it. */

@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.connection.Connection;
-import dev.signalgate.gateway.connection.ConnectionAdmission;
+import dev.signalgate.gateway.connection.ConnectionLifecycle;
 import dev.signalgate.gateway.connection.ConnectionEvents;
 import dev.signalgate.gateway.connection.ConnectionIds;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
@@ -38,7 +36,6 @@ final class HttpSessions {
 
     static final int REMEMBERED_ENDS = 10_000;
 
-    private static final Logger log = LoggerFactory.getLogger(HttpSessions.class);
 
     /** What an id names: an open (or just ended) session, the close code of an older one, or nothing. */
     record Lookup(HttpSession session, CloseCode ended) {
@@ -52,24 +49,21 @@ final class HttpSessions {
         }
     };
     private final Dispatcher dispatcher;
-    private final ConnectionRegistry registry;
-    private final List<DisconnectListener> disconnectListeners;
     private final GatewayProperties properties;
     private final HttpTransportProperties http;
     private final ConnectionEvents events;
-    private final ConnectionAdmission admission;
+    private final ConnectionLifecycle lifecycle;
     private volatile String idPrefix = "";
 
     HttpSessions(Dispatcher dispatcher, Replies replies, ConnectionRegistry registry,
             List<DisconnectListener> disconnectListeners, TokenExpiry tokenExpiry, GatewayProperties properties,
             HttpTransportProperties http, ConnectionEvents events) {
         this.dispatcher = dispatcher;
-        this.registry = registry;
-        this.disconnectListeners = disconnectListeners;
         this.properties = properties;
         this.http = http;
         this.events = events;
-        this.admission = new ConnectionAdmission(registry, replies, tokenExpiry, properties.limits(), events);
+        this.lifecycle = new ConnectionLifecycle(registry, replies, tokenExpiry, properties.limits(),
+                disconnectListeners, events);
     }
 
     /** Session ids start with {@code prefix}: in cluster mode, the node's id and a dot, so any node can route. */
@@ -96,7 +90,7 @@ final class HttpSessions {
         connection.rateLimiter(new RateLimiter(limits.ratePerSecond(), limits.rateBurst(), System.nanoTime()));
         sessions.put(session.id(), session);
         session.start();
-        admission.admit(connection, "http");
+        lifecycle.admit(connection, "http");
         return session;
     }
 
@@ -117,18 +111,7 @@ final class HttpSessions {
 
     /** The session ended: it leaves every room and call now, and is forgotten after the idle timeout. */
     private void finished(HttpSession session) {
-        Connection connection = session.connection();
-        registry.unregister(connection);
-        connection.released();
-        for (DisconnectListener listener : disconnectListeners) {
-            try {
-                listener.disconnected(connection);
-            } catch (RuntimeException e) {
-                log.error("disconnect listener failed: connection={}", connection.id(), e);
-            }
-        }
-        events.connectionClosed(connection);
-        log.debug("disconnected: connection={} user={} transport=http", connection.id(), connection.userId());
+        lifecycle.release(session.connection(), "http");
         Mono.delay(idleTimeout()).subscribe(tick -> {
             synchronized (ends) {
                 ends.put(session.id(), session.endCode());

@@ -1,34 +1,40 @@
 package dev.signalgate.gateway.connection;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.signalgate.gateway.config.GatewayProperties;
+import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.protocol.CloseCode;
 import reactor.core.publisher.Mono;
 
 /**
- * What every new connection goes through, whatever carries it (a WebSocket or an HTTP session): registered and
- * counted, welcomed first, then either refused because its user holds too many connections or watched for token
- * expiry and for the first-frame deadline. One place, so both transports keep the same rules.
+ * What every connection goes through at its two ends, whatever carries it (a WebSocket or an HTTP session). Admitted:
+ * registered and counted, welcomed first, then either refused because its user holds too many connections or
+ * watched for token expiry and for the first-frame deadline. Released: unregistered, out of every room and call
+ * (the disconnect listeners), its outbox completed. One place, so both transports keep the same rules.
  */
-public final class ConnectionAdmission {
+public final class ConnectionLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(ConnectionAdmission.class);
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
 
     private final ConnectionRegistry registry;
     private final Replies replies;
     private final TokenExpiry tokenExpiry;
     private final GatewayProperties.Limits limits;
+    private final List<DisconnectListener> disconnectListeners;
     private final ConnectionEvents events;
 
-    public ConnectionAdmission(ConnectionRegistry registry, Replies replies, TokenExpiry tokenExpiry,
-            GatewayProperties.Limits limits, ConnectionEvents events) {
+    public ConnectionLifecycle(ConnectionRegistry registry, Replies replies, TokenExpiry tokenExpiry,
+            GatewayProperties.Limits limits, List<DisconnectListener> disconnectListeners, ConnectionEvents events) {
         this.registry = registry;
         this.replies = replies;
         this.tokenExpiry = tokenExpiry;
         this.limits = limits;
+        this.disconnectListeners = disconnectListeners;
         this.events = events;
     }
 
@@ -53,5 +59,21 @@ public final class ConnectionAdmission {
                 connection.close(CloseCode.TIMEOUT);
             }
         });
+    }
+
+    /** Releases a connection that ended, once: a failing disconnect listener is logged and the others still run. */
+    public void release(Connection connection, String transport) {
+        registry.unregister(connection);
+        connection.released();
+        for (DisconnectListener listener : disconnectListeners) {
+            try {
+                listener.disconnected(connection);
+            } catch (RuntimeException e) {
+                log.error("disconnect listener failed: connection={}", connection.id(), e);
+            }
+        }
+        connection.outbox().complete();
+        events.connectionClosed(connection);
+        log.debug("disconnected: connection={} user={} transport={}", connection.id(), connection.userId(), transport);
     }
 }
