@@ -29,6 +29,8 @@
 #   BENCH_BUILD=0                   1: rebuild the jar first (mvn -DskipTests package)
 #   BENCH_TIMEOUT=1800              hard limit for the whole run, seconds
 #   BENCH_OUT=gateway/target/bench  where results, logs and the driver's build go
+#   BENCH_GATEWAY_JVM=              the gateway's JVM options (default "-Xms1g -Xmx4g -XX:+UseG1GC"), e.g. with
+#                                   "-Xlog:gc:file=gc.log" added
 #   BENCH_JAVA_OPTS=                more -Dbench.* settings for the driver (see src/bench/java/.../Settings.java),
 #                                   e.g. "-Dbench.fanout.members=200 -Dbench.persistence.rooms=50"
 set -euo pipefail
@@ -117,6 +119,7 @@ for jdk in "${jdks[@]}"; do
             -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
             -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
             -Dbench.profile="$profile" \
+            ${BENCH_GATEWAY_JVM:+"-Dbench.gatewayJvm=$BENCH_GATEWAY_JVM"} \
             -Dbench.command="${BENCH_COMMAND:-gateway/bench/run.sh}" \
             ${BENCH_JAVA_OPTS:-} \
             dev.signalgate.bench.Bench
