@@ -99,7 +99,7 @@ for jdk in "${jdks[@]}"; do
     if [ "${BENCH_LAUNCH:-cache}" = cache ]; then
         echo "== $label: preparing the production launch (class cache)"
         rm -rf "$out/launch-$label"
-        JAVA_HOME="$jdk" JAVA_OPTS="-Xms1g -Xmx4g -XX:+UseG1GC" \
+        JAVA_HOME="$jdk" JAVA_OPTS="${BENCH_GATEWAY_JVM:--Xms1g -Xmx4g -XX:+UseG1GC}" \
             "$gateway/bin/prepare-launch" "$out/gateway.jar" "$out/launch-$label"
         launch="$out/launch-$label"
     fi

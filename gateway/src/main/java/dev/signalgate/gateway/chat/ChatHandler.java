@@ -3,7 +3,6 @@ package dev.signalgate.gateway.chat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -18,6 +17,7 @@ import dev.signalgate.gateway.room.Delivery;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.gateway.room.JoinResult;
 import dev.signalgate.gateway.room.Presence;
+import dev.signalgate.gateway.room.StoreView;
 import dev.signalgate.persistence.MessageStore;
 import dev.signalgate.persistence.ReadMarkStore;
 import dev.signalgate.protocol.Envelope;
@@ -27,7 +27,6 @@ import dev.signalgate.protocol.Namespace;
 import dev.signalgate.protocol.ProtocolException;
 import dev.signalgate.protocol.payload.JoinRoom;
 import reactor.core.publisher.Mono;
-import reactor.util.function.Tuple2;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -41,6 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ChatHandler implements EventHandler, DisconnectListener, RoomRevoker {
 
     static final String KIND = "chat";
+    private static final Duration DEFAULT_JOIN_STATE_MAX_AGE = Duration.ofSeconds(30);
 
     private final Hub rooms;
     private final Replies replies;
@@ -54,6 +54,7 @@ public final class ChatHandler implements EventHandler, DisconnectListener, Room
     private final GatewayEvents events;
     private final Presence presence;
     private final Function<String, Mono<ObjectNode>> callState;
+    private final Duration joinStateMaxAge;
 
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
             StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events) {
@@ -76,6 +77,18 @@ public final class ChatHandler implements EventHandler, DisconnectListener, Room
     public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
             StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events,
             Presence presence, Function<String, Mono<ObjectNode>> callState) {
+        this(rooms, replies, messages, store, marks, storedMessages, storeTimeout, replayLowWater, events, presence,
+                callState, DEFAULT_JOIN_STATE_MAX_AGE);
+    }
+
+    /**
+     * @param joinStateMaxAge how long a room's {@link StoreView} answers join acks after a store read; zero: every
+     *     join reads the store
+     */
+    public ChatHandler(Hub rooms, Replies replies, MessageFlow messages, MessageStore store, ReadMarkStore marks,
+            StoredMessages storedMessages, Duration storeTimeout, int replayLowWater, GatewayEvents events,
+            Presence presence, Function<String, Mono<ObjectNode>> callState, Duration joinStateMaxAge) {
+        this.joinStateMaxAge = joinStateMaxAge;
         this.callState = callState;
         this.events = events;
         this.presence = presence;
@@ -166,7 +179,7 @@ public final class ChatHandler implements EventHandler, DisconnectListener, Room
                     rooms.names(room).forEach(names::put);
                 })
                 .then(callState.apply(room).doOnNext(call -> ack.set("call", call)))
-                .then(Mono.zip(store.lastSeq(room), marks.marks(room)).timeout(timeout))
+                .then(storeState(room))
                 .doOnNext(state -> withStoreState(ack, state))
                 .onErrorResume(failure -> {
                     ack.putNull("lastSeq");
@@ -182,10 +195,22 @@ public final class ChatHandler implements EventHandler, DisconnectListener, Room
                 }));
     }
 
-    private static void withStoreState(ObjectNode ack, Tuple2<Long, Map<String, Long>> state) {
-        ack.put("lastSeq", state.getT1());
+    /** The room's last seq and read marks: from its store view while it has one, else from the store. */
+    private Mono<StoreView.Snapshot> storeState(String room) {
+        Mono<StoreView.Snapshot> read = Mono.zip(store.lastSeq(room), marks.marks(room))
+                .map(stored -> new StoreView.Snapshot(stored.getT1(), stored.getT2()))
+                .timeout(timeout);
+        StoreView view = rooms.storeView(room);
+        if (view == null || joinStateMaxAge.isZero()) {
+            return read;
+        }
+        return view.snapshot(() -> read, joinStateMaxAge);
+    }
+
+    private static void withStoreState(ObjectNode ack, StoreView.Snapshot state) {
+        ack.put("lastSeq", state.lastSeq());
         ObjectNode readMarks = ack.putObject("readMarks");
-        state.getT2().forEach(readMarks::put);
+        state.readMarks().forEach(readMarks::put);
     }
 
     private void leave(Connection connection, Envelope frame) {

@@ -51,8 +51,8 @@ final class ReadReceipts {
                 })
                 .doOnNext(stored -> {
                     replies.ack(connection, frame, Replies.object().put("room", room).put("seq", stored));
-                    rooms.publish(room, Delivery.toAll(replies.encode(Envelope.event(EventType.CHAT_SEEN, room,
-                            connection.userId(), Replies.object().put("seq", stored)))));
+                    rooms.publish(room, Delivery.readMark(replies.encode(Envelope.event(EventType.CHAT_SEEN, room,
+                            connection.userId(), Replies.object().put("seq", stored))), connection.userId(), stored));
                 })
                 .then();
     }

@@ -107,6 +107,8 @@ public final class ClusterNode implements AutoCloseable {
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 if (connection == subscriptions && disconnected.compareAndSet(false, true)) {
                     broker.disconnected();
+                    // Deliveries from other nodes may be missed from now on: joins read the store again.
+                    hubs.forEach(Hub::forgetStoreViews);
                     log.warn("cluster: lost Redis; serving local members only until it is back");
                 }
             }

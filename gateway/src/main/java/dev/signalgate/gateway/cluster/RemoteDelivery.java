@@ -25,6 +25,8 @@ import dev.signalgate.gateway.room.Delivery;
  * UTF     frame type
  * UTF     except-connection id, except-user, only-user ("" for none)
  * int     frame length, then the frame's UTF-8 JSON
+ * UTF     read-mark user, long read-mark seq   (only for a chat:seen; absent otherwise, and from older nodes,
+ *                                               which ignore it: the version stays 1)
  * </pre>
  */
 record RemoteDelivery(String node, String kind, String room, Delivery delivery) {
@@ -47,6 +49,10 @@ record RemoteDelivery(String node, String kind, String room, Delivery delivery) 
             out.writeUTF(nonNull(delivery.onlyUser()));
             out.writeInt(frame.json().length);
             out.write(frame.json());
+            if (delivery.readMark() != null) {
+                out.writeUTF(delivery.readMark().userId());
+                out.writeLong(delivery.readMark().seq());
+            }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -74,9 +80,10 @@ record RemoteDelivery(String node, String kind, String room, Delivery delivery) 
             String onlyUser = in.readUTF();
             byte[] json = new byte[in.readInt()];
             in.readFully(json);
+            Delivery.ReadMark readMark = in.available() > 0 ? new Delivery.ReadMark(in.readUTF(), in.readLong()) : null;
             Connection except = exceptConnection.isEmpty() ? null : connections.apply(exceptConnection);
             Delivery delivery = new Delivery(new Frame(type, json, ephemeral), seq, except, nullIfEmpty(exceptUser),
-                    nullIfEmpty(onlyUser));
+                    nullIfEmpty(onlyUser), readMark);
             return new RemoteDelivery(node, kind, room, delivery);
         } catch (IOException truncated) {
             throw new IllegalArgumentException("truncated cluster message", truncated);

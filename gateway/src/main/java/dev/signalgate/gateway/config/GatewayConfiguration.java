@@ -108,7 +108,8 @@ class GatewayConfiguration {
             GatewayEvents events, ObjectProvider<Presence> presence, WebRtcHandler webRtcHandler) {
         return new ChatHandler(chatRooms, replies, messageFlow, store, marks, storedMessages,
                 properties.store().writeTimeout(), properties.outbound().queueCapacity() / 4, events,
-                presence.getIfAvailable(() -> Presence.LOCAL), webRtcHandler::callState);
+                presence.getIfAvailable(() -> Presence.LOCAL), webRtcHandler::callState,
+                properties.store().joinStateMaxAge());
     }
 
     @Bean

@@ -179,10 +179,13 @@ public record GatewayProperties(
      * @param recentlyStored how many of the messages this node stored last are kept to answer a retry with the same
      *     tempId from memory, without a store write (default 16,384; also bounded to 16 MiB of bodies); 0: every
      *     retry goes to the store
+     * @param joinStateMaxAge how long a room's last seq and read marks, read from the store for a join ack, answer
+     *     the next joins while the room has members on this node (kept current by the room's own deliveries in the
+     *     meantime, see {@code StoreView}; default 30 s); 0: every join reads the store
      */
     public record Store(@DefaultValue("5s") Duration writeTimeout, @DefaultValue("256") int batchSize,
             @DefaultValue("2ms") Duration batchDelay, Duration retention, Duration maxQueueAge,
-            @DefaultValue("16384") int recentlyStored) {
+            @DefaultValue("16384") int recentlyStored, @DefaultValue("30s") Duration joinStateMaxAge) {
     }
 
     /**

@@ -14,8 +14,24 @@ import dev.signalgate.gateway.connection.Frame;
  * @param exceptConnection a connection that does not get it (the sender's own), or null
  * @param exceptUser a user none of whose connections get it (for typing and signals), or null
  * @param onlyUser the only user whose connections get it, or null for everyone
+ * @param readMark the read mark a {@code chat:seen} announces, which the room's {@link StoreView} follows; null for
+ *     other frames
  */
-public record Delivery(Frame frame, long seq, Connection exceptConnection, String exceptUser, String onlyUser) {
+public record Delivery(Frame frame, long seq, Connection exceptConnection, String exceptUser, String onlyUser,
+        ReadMark readMark) {
+
+    /** A user's read mark as stored: the seq of the last message of the room the user has seen. */
+    public record ReadMark(String userId, long seq) {
+    }
+
+    public Delivery(Frame frame, long seq, Connection exceptConnection, String exceptUser, String onlyUser) {
+        this(frame, seq, exceptConnection, exceptUser, onlyUser, null);
+    }
+
+    /** A stored read mark ({@code chat:seen}), to every member. */
+    public static Delivery readMark(Frame frame, String userId, long seq) {
+        return new Delivery(frame, 0, null, null, null, new ReadMark(userId, seq));
+    }
 
     /** To every member. */
     public static Delivery toAll(Frame frame) {

@@ -138,6 +138,20 @@ public final class Hub {
         }
     }
 
+    /**
+     * The store view of the room while it has members on this node ({@link StoreView}), or null: a join reads
+     * through it after {@link #confirmed}, so that it follows every delivery from then on.
+     */
+    public StoreView storeView(String roomId) {
+        Room room = rooms.get(roomId);
+        return room == null ? null : room.storeView();
+    }
+
+    /** Stops trusting every room's store view: deliveries from other nodes may have been missed. */
+    public void forgetStoreViews() {
+        rooms.values().forEach(room -> room.storeView().forget());
+    }
+
     /** The ids of the rooms with members on this node, a snapshot. */
     public List<String> roomIds() {
         return List.copyOf(rooms.keySet());

@@ -22,6 +22,7 @@ public final class Room {
     private final String id;
     private final int capacity;
     private final FanOut fanOut = new FanOut();
+    private final StoreView storeView = new StoreView();
     private final int holdLimit;
     private final Map<Connection, Member> members = new HashMap<>();
     private final Map<String, Integer> connectionsByUser = new LinkedHashMap<>();
@@ -104,7 +105,17 @@ public final class Room {
         return members.size();
     }
 
+    /** What this node knows of the room's stored messages and read marks, for join acks. */
+    public StoreView storeView() {
+        return storeView;
+    }
+
     void publish(Delivery delivery) {
+        if (delivery.seq() > 0) {
+            storeView.sawStored(delivery.seq());
+        } else if (delivery.readMark() != null) {
+            storeView.sawReadMark(delivery.readMark().userId(), delivery.readMark().seq());
+        }
         fanOut.publish(delivery);
     }
 

@@ -118,6 +118,27 @@ class ClusterChatTest {
     }
 
     @Test
+    void aJoinAckCountsWhatAnotherNodeStoredAfterThisNodeLastReadTheRoom() {
+        String room = "cluster-chat-join-state";
+        // Ivy's join makes node 0 read the room's store state once; what follows is stored through node 1.
+        try (TestClient ivy = joined(0, "ivy", room); TestClient jack = joined(1, "jack", room)) {
+            for (int i = 0; i < 3; i++) {
+                jack.send(Frames.of("chat:send_message", room).data("tempId", "j" + i).data("body", "j" + i).build());
+            }
+            long last = jack.collect("chat:confirmed", 3).get(2).path("seq").asLong();
+            ivy.collect("chat:confirmed", 3);
+            jack.request(Frames.of("chat:mark_seen", room).id("m").data("seq", last).build());
+            ivy.awaitType("chat:seen");
+
+            try (TestClient kim = TestClient.connected(cluster.port(0), Tokens.forUser("kim"))) {
+                JsonNode ack = kim.request(Frames.of("chat:join_room", room).id("j").build());
+                assertThat(ack.path("lastSeq").asLong()).isEqualTo(last);
+                assertThat(ack.path("readMarks").path("jack").asLong()).isEqualTo(last);
+            }
+        }
+    }
+
+    @Test
     void publishApiOnOneNodeReachesMembersOnEveryNode() {
         String room = "cluster-chat-4";
         try (TestClient onA = joined(0, "gina", room); TestClient onB = joined(1, "hank", room)) {

@@ -1,10 +1,13 @@
 package dev.signalgate.persistence.embedded;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.Set;
 
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -33,10 +36,56 @@ import de.bwaldvogel.mongo.exception.DuplicateKeyError;
 final class SortedUniqueIndex extends AbstractUniqueIndex<Object> {
 
     private final MVMap<KeyValue, Object> map;
+    private final @Nullable String[] topLevelFields;
 
     SortedUniqueIndex(String name, MVMap<KeyValue, Object> map, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.map = map;
+        this.topLevelFields = keys.stream().anyMatch(key -> key.getKey().contains("."))
+                ? null
+                : keys.stream().map(IndexKey::getKey).toArray(String[]::new);
+    }
+
+    /**
+     * The stock key extraction builds a map, a list and two streams per index per document, on every check
+     * and every insert: a quarter of what the gateway allocated under a steady chat load. Indexes on
+     * top-level fields holding plain values (the message store's: strings and numbers) take this shortcut,
+     * which gives the same key; anything else (a dotted path, an array, a subdocument) goes the stock way.
+     */
+    @Override
+    public Set<KeyValue> getKeyValues(Document document) {
+        if (topLevelFields == null) {
+            return super.getKeyValues(document);
+        }
+        Object[] values = new Object[topLevelFields.length];
+        for (int i = 0; i < values.length; i++) {
+            Object value = document.get(topLevelFields[i]);
+            if (value instanceof Map || value instanceof Collection) {
+                return super.getKeyValues(document);
+            }
+            values[i] = normalized(value);
+        }
+        return Collections.singleton(new KeyValue(values));
+    }
+
+    /** The stock extraction, for tests that compare the shortcut with it. */
+    Set<KeyValue> stockKeyValues(Document document) {
+        return super.getKeyValues(document);
+    }
+
+    /** As mongo-java-server normalizes a plain key value: numbers compare as doubles, -0.0 as 0.0. */
+    private static @Nullable Object normalized(@Nullable Object value) {
+        if (value == null || value instanceof Missing) {
+            return null;
+        }
+        if (value instanceof Long number && number.longValue() != (long) number.doubleValue()) {
+            return number;
+        }
+        if (value instanceof Number number) {
+            double asDouble = number.doubleValue();
+            return asDouble == 0.0 ? 0.0 : asDouble;
+        }
+        return value;
     }
 
     /**
