@@ -11,7 +11,10 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 
 /**
@@ -27,6 +30,9 @@ final class SortedIndexH2Backend extends H2Backend {
 
     private static final String STOCK_INDEX = "._index_";
     private static final String SORTED_INDEX = "._sorted_index_";
+    /** The stock backend's names for a collection's maps, which existing files use. */
+    private static final String DOCUMENTS = "databases.";
+    private static final String META = "meta.";
 
     SortedIndexH2Backend(MVStore store) {
         super(store);
@@ -55,6 +61,16 @@ final class SortedIndexH2Backend extends H2Backend {
                     new MVMap.Builder<KeyValue, Object>().keyType(IndexEntryType.INSTANCE).valueType(IndexEntryType.INSTANCE));
             migrateStockIndex(namespace + STOCK_INDEX + indexName, map);
             return new SortedUniqueIndex(indexName, map, keys, sparse);
+        }
+
+        /** As the stock backend opens a collection, but with its documents stored as BSON ({@link DocumentType}). */
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> documents = getMvStore().openMap(DOCUMENTS + namespace,
+                    new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+            MVMap<String, Object> meta = getMvStore().openMap(META + namespace);
+            return new H2Collection(this, collectionName, options, documents, meta, getCursorRegistry());
         }
 
         @Override
