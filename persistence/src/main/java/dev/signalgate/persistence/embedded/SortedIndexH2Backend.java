@@ -19,8 +19,10 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 
 /**
  * mongo-java-server's H2 backend with unique indexes that are cheap to search and answer range queries:
- * {@link SortedUniqueIndex}, whose entries {@link IndexEntryType} orders and writes. Documents, collections
- * and everything else are the stock backend's.
+ * {@link SortedUniqueIndex}, whose entries {@link IndexEntryType} orders and writes, and documents stored as
+ * BSON ({@link DocumentType}) rather than Java-serialized. Collections and everything else are the stock
+ * backend's, in the same maps: a file the stock backend wrote opens here with its data intact (not the other
+ * way round once this backend has written to it).
  *
  * <p>The indexes live in maps named {@code <db>.<collection>._sorted_index_<name>}. A file written by the
  * stock backend has its indexes under {@code ._index_<name>}, sorted in the old order; they are copied into
@@ -63,12 +65,15 @@ final class SortedIndexH2Backend extends H2Backend {
             return new SortedUniqueIndex(indexName, map, keys, sparse);
         }
 
-        /** As the stock backend opens a collection, but with its documents stored as BSON ({@link DocumentType}). */
+        /**
+         * As the stock backend opens a collection, but with its documents stored as BSON ({@link DocumentType})
+         * and their keys, the {@code _id}s, as {@link IndexEntryType} writes them (in the same order as before).
+         */
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String namespace = getFullCollectionNamespace(collectionName);
             MVMap<Object, Document> documents = getMvStore().openMap(DOCUMENTS + namespace,
-                    new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+                    new MVMap.Builder<Object, Document>().keyType(IndexEntryType.INSTANCE).valueType(DocumentType.INSTANCE));
             MVMap<String, Object> meta = getMvStore().openMap(META + namespace);
             return new H2Collection(this, collectionName, options, documents, meta, getCursorRegistry());
         }

@@ -139,6 +139,43 @@ class SortedIndexH2BackendTest {
         }
     }
 
+    @Test
+    void documentsOfAStockFileAndNewOnesReadSideBySideAcrossAReopen() {
+        Path dataFile = tempDir.resolve(EmbeddedMongo.DATA_FILE);
+        MongoServer stock = new MongoServer(new H2Backend(new MVStore.Builder().fileName(dataFile.toString()).open()));
+        List<Document> old;
+        try {
+            stock.bind("127.0.0.1", 0);
+            String uri = "mongodb://127.0.0.1:" + stock.getLocalAddress().getPort() + "/db";
+            withCollection(uri, things -> seed(things));
+            old = withCollection(uri, things -> Flux.from(things.find().sort(Sorts.ascending("_id"))).collectList());
+        } finally {
+            stock.shutdown();
+        }
+        ObjectId newId = new ObjectId(String.format("%024x", 9_999));
+        Document added = new Document("_id", newId).append("room", "d").append("seq", 1L)
+                .append("body", "written as BSON").append("meta", new Document("client", "web"));
+
+        for (int open = 0; open < 2; open++) {
+            try (EmbeddedMongo file = EmbeddedMongo.file(tempDir).start("127.0.0.1", 0)) {
+                String uri = file.connectionString("db");
+                if (open == 0) {
+                    withCollection(uri, things -> Mono.from(things.insertOne(added)));
+                }
+                List<Document> all = withCollection(uri,
+                        things -> Flux.from(things.find().sort(Sorts.ascending("_id"))).collectList());
+                List<Document> expected = new ArrayList<>(old);
+                expected.add(added);
+                assertThat(all).isEqualTo(expected);
+                Document byId = withCollection(uri, things -> Mono.from(things.find(Filters.eq("_id", newId)).first()));
+                assertThat(byId).isEqualTo(added);
+                Document oldById = withCollection(uri,
+                        things -> Mono.from(things.find(Filters.eq("_id", old.get(3).get("_id"))).first()));
+                assertThat(oldById).isEqualTo(old.get(3));
+            }
+        }
+    }
+
     /** Room a holds every kind of seq the indexes must order or leave to the collection; room b plain ones. */
     private static Mono<Void> seed(MongoCollection<Document> things) {
         List<Document> documents = new ArrayList<>(roomA());
