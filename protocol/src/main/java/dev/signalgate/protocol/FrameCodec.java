@@ -1,7 +1,5 @@
 package dev.signalgate.protocol;
 
-import java.io.ByteArrayOutputStream;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadConstraints;
@@ -164,7 +162,7 @@ public final class FrameCodec {
      * {@code seq}, {@code data}, omitting absent fields. {@code to} is never sent to clients.
      */
     public byte[] encode(Envelope envelope) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + envelope.data().size() * 32);
+        EncodeBuffer out = EncodeBuffer.forThisThread();
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringProperty("type", envelope.type());
