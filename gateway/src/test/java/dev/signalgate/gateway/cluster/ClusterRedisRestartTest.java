@@ -33,7 +33,7 @@ class ClusterRedisRestartTest {
                 // Local members still talk to each other, and the store still sequences.
                 alice.send(Frames.of("chat:send_message", room).data("tempId", "down").data("body", "local").build());
                 assertThat(amy.awaitType("chat:message").path("data").path("body").asString()).isEqualTo("local");
-                amy.awaitType("chat:confirmed");
+                long storedWhileDown = amy.awaitType("chat:confirmed").path("seq").asLong();
 
                 cluster.redis.restart();
                 JsonNode told = bob.await(frame -> "error".equals(frame.path("type").asString())
@@ -41,6 +41,11 @@ class ClusterRedisRestartTest {
                 assertThat(told.path("data").path("code").asString()).isEqualTo("unavailable");
                 assertThat(told.path("data").path("message").asString()).contains("since");
                 alice.await(frame -> "error".equals(frame.path("type").asString()));
+                // Node 1 never heard of the message stored while Redis was down: its joins read the store again.
+                try (TestClient dave = TestClient.connected(cluster.port(1), Tokens.forUser("dave"))) {
+                    JsonNode ack = dave.request(Frames.of("chat:join_room", room).id("j").build());
+                    assertThat(ack.path("lastSeq").asLong()).isEqualTo(storedWhileDown);
+                }
 
                 // Cross-node delivery resumes; bob catches up on what he missed with since.
                 alice.send(Frames.of("chat:send_message", room).data("tempId", "up").data("body", "back").build());

@@ -34,6 +34,22 @@ class ClusterWireTest {
     }
 
     @Test
+    void aReadMarkTravelsWithItsChatSeenAndAMessageWithoutOneReadsAsBefore() {
+        byte[] json = "{\"type\":\"chat:seen\",\"room\":\"r\",\"from\":\"ann\",\"data\":{\"seq\":7}}"
+                .getBytes(StandardCharsets.UTF_8);
+        Delivery seen = Delivery.readMark(Frame.essential("chat:seen", json), "ann", 7);
+        Delivery received = RemoteDelivery.decode(new RemoteDelivery("node-1", "chat", "r", seen).encode(),
+                id -> null).delivery();
+        assertThat(received.readMark()).isEqualTo(new Delivery.ReadMark("ann", 7));
+        assertThat(received.seq()).isZero();
+
+        // What a node of the previous version sends: the same bytes, ending with the frame.
+        Delivery plain = Delivery.toAll(Frame.essential("chat:seen", json));
+        assertThat(RemoteDelivery.decode(new RemoteDelivery("node-0", "chat", "r", plain).encode(), id -> null)
+                .delivery().readMark()).isNull();
+    }
+
+    @Test
     void shardedPubSubIsUsedFromRedisSevenOn() {
         assertThat(ClusterNode.supportsShardedPubSub("# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone"))
                 .isTrue();
