@@ -26,6 +26,11 @@ public final class CloseCodes implements GatewayObserver {
         }
     }
 
+    /** The code the user's last closed connection got, or null if none of theirs was closed with a code. */
+    public CloseCode of(String user) {
+        return byUser.get(user);
+    }
+
     /** The code the user's last closed connection got, waiting up to the test timeout for it. */
     public CloseCode awaitFor(String user) {
         long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos() * 3;

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +32,19 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Connects and completes the upgrade; fails unless the gateway answers 101. */
     public static RawWebSocket upgrade(int port, String token) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return upgrade(port, token, 0);
+    }
+
+    /**
+     * Connects with the given socket receive buffer (0: the system's, which grows), and completes the upgrade.
+     * A small fixed buffer makes a client that stops reading back up the gateway sooner.
+     */
+    public static RawWebSocket upgrade(int port, String token, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) TestClient.TIMEOUT.toMillis());
         socket.setSoTimeout((int) TestClient.TIMEOUT.toMillis());
         String request = "GET /ws?access_token=" + token + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
