@@ -17,6 +17,7 @@ import dev.signalgate.gateway.chat.ChatHandler;
 import dev.signalgate.gateway.chat.MessageFlow;
 import dev.signalgate.gateway.chat.StoredMessages;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
+import dev.signalgate.gateway.connection.ConnectionSweep;
 import dev.signalgate.gateway.control.AccessRevocation;
 import dev.signalgate.gateway.control.ControlHandler;
 import dev.signalgate.gateway.control.LocalMemberRemoval;
@@ -168,6 +169,16 @@ class GatewayConfiguration {
     @Bean
     TokenExpiry tokenExpiry(GatewayProperties properties, Clock clock) {
         return new TokenExpiry(properties.jwt().clockSkew(), clock);
+    }
+
+    /** Every connection's deadlines and pings, in one periodic task; stopped (closed) with the context. */
+    @Bean
+    ConnectionSweep connectionSweep(ConnectionRegistry registry, TokenExpiry tokenExpiry,
+            GatewayProperties properties) {
+        GatewayProperties.Liveness liveness = properties.liveness();
+        return new ConnectionSweep(registry, tokenExpiry, liveness.pingInterval(), liveness.pingTimeout(),
+                ConnectionSweep.tickFor(liveness.pingInterval(), liveness.pingTimeout(),
+                        properties.limits().firstFrameTimeout()));
     }
 
     @Bean

@@ -14,7 +14,6 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 
 import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.connection.GatewayWebSocketHandler;
@@ -26,7 +25,8 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>Frames larger than {@code gateway.limits.max-frame-size} make Netty close the connection with 1009.
  * Compression stays off: per-connection deflate roughly doubles CPU for small signaling frames and would defeat
- * encoding each envelope once per fan-out. Netty answers pings itself.
+ * encoding each envelope once per fan-out. Netty answers pings itself. Sessions keep only the principal of their
+ * handshake ({@link LeanWebSocketUpgrade}).
  */
 @Configuration(proxyBeanMethods = false)
 class WebSocketConfiguration implements WebFluxConfigurer {
@@ -45,9 +45,8 @@ class WebSocketConfiguration implements WebFluxConfigurer {
     @Override
     public WebSocketService getWebSocketService() {
         int maxFrame = (int) properties.limits().maxFrameSize().toBytes();
-        HandshakeWebSocketService service = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+        return new HandshakeWebSocketService(new LeanWebSocketUpgrade(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).handlePing(false).compress(false)));
-        return service;
     }
 
     /** Every accepted channel, so that a socket that cannot take a close frame can be cut by id. */

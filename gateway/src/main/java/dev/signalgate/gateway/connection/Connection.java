@@ -5,9 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
+import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
+
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.protocol.CloseCode;
-import reactor.core.Disposable;
 
 /**
  * One WebSocket connection of one user: who it is, what it joined, and its {@link Outbox}.
@@ -19,6 +21,14 @@ public final class Connection {
 
     /** The {@link #transport()} of a connection served over a WebSocket, the default. */
     public static final String WEBSOCKET = "websocket";
+
+    /** A deadline field with no deadline in it (0 in {@link System#nanoTime()} terms is taken as "none"). */
+    static final long NO_DEADLINE = 0;
+
+    /** {@code nanos} as a deadline: an instant that happens to be 0 is moved by a nanosecond off "none". */
+    static long deadline(long nanos) {
+        return nanos == NO_DEADLINE ? 1 : nanos;
+    }
 
     private final String id;
     private volatile UserPrincipal principal;
@@ -33,7 +43,12 @@ public final class Connection {
     private RateLimiter rateLimiter;
     private volatile LongSupplier unsentBytes = () -> 0;
     private volatile long maxUnsentBytes = Long.MAX_VALUE;
-    private Disposable expiryTimer;
+    // Deadlines, kept by the ConnectionSweep (one task for every connection) instead of timers of their own.
+    private volatile long firstFrameDeadline = NO_DEADLINE;
+    private volatile long expiryDeadlineMillis = Long.MAX_VALUE;
+    private @Nullable Channel socket;
+    private long nextPing;
+    private long unansweredPing = NO_DEADLINE;
     private volatile String transport = WEBSOCKET;
 
     /**
@@ -142,19 +157,58 @@ public final class Connection {
         this.rateLimiter = limiter;
     }
 
-    /** Replaces the token expiry timer; the old one is cancelled. */
-    public synchronized void replaceExpiryTimer(Disposable timer) {
-        if (expiryTimer != null) {
-            expiryTimer.dispose();
-        }
-        expiryTimer = timer;
+    /** When the client must have sent its first data frame, in {@link System#nanoTime()} terms, or none. */
+    long firstFrameDeadline() {
+        return firstFrameDeadline;
     }
 
-    /** Cancels timers tied to this connection; called once it has ended. */
-    public synchronized void released() {
-        if (expiryTimer != null) {
-            expiryTimer.dispose();
-        }
+    void firstFrameDeadline(long nanos) {
+        firstFrameDeadline = nanos;
+    }
+
+    /** When the token expires, skew included, in epoch milliseconds of the gateway's clock; set by {@link TokenExpiry}. */
+    long expiryDeadlineMillis() {
+        return expiryDeadlineMillis;
+    }
+
+    void expiryDeadlineMillis(long millis) {
+        expiryDeadlineMillis = millis;
+    }
+
+    /**
+     * Makes this a pinged connection over {@code socket}; set once, before the connection is registered. The
+     * ping fields are then only touched by the {@link ConnectionSweep}'s thread.
+     */
+    void pingOver(Channel socket, long firstPingAt) {
+        this.socket = socket;
+        this.nextPing = firstPingAt;
+    }
+
+    @Nullable Channel socket() {
+        return socket;
+    }
+
+    long nextPing() {
+        return nextPing;
+    }
+
+    void nextPing(long nanos) {
+        nextPing = nanos;
+    }
+
+    /** When the oldest ping not answered by any frame was sent, or {@link #NO_DEADLINE}. */
+    long unansweredPing() {
+        return unansweredPing;
+    }
+
+    void unansweredPing(long nanos) {
+        unansweredPing = nanos;
+    }
+
+    /** Called once the connection has ended; its deadlines end with its registration. */
+    public void released() {
+        firstFrameDeadline = NO_DEADLINE;
+        expiryDeadlineMillis = Long.MAX_VALUE;
     }
 
     /** Closes the connection with {@code code}; later calls do nothing. */

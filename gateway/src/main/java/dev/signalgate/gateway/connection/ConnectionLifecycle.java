@@ -9,13 +9,12 @@ import dev.signalgate.gateway.config.GatewayProperties;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.protocol.CloseCode;
-import reactor.core.publisher.Mono;
 
 /**
  * What every connection goes through at its two ends, whatever carries it (a WebSocket or an HTTP session). Admitted:
  * registered and counted, welcomed first, then either refused because its user holds too many connections or
- * watched for token expiry and for the first-frame deadline. Released: unregistered, out of every room and call
- * (the disconnect listeners), its outbox completed. One place, so both transports keep the same rules.
+ * watched for token expiry and for the first-frame deadline (by the {@link ConnectionSweep}). Released:
+ * unregistered, out of every room and call (the disconnect listeners), its outbox completed. One place, so both transports keep the same rules.
  */
 public final class ConnectionLifecycle {
 
@@ -52,13 +51,9 @@ public final class ConnectionLifecycle {
         }
         log.debug("connected: connection={} user={} transport={}", connection.id(), connection.userId(), transport);
         tokenExpiry.watch(connection);
-        // A timer beside the inbound side, not a timeout on it: cancelling a socket's receive makes Reactor Netty
-        // close with an empty status before our 4000 could go out.
-        Mono.delay(limits.firstFrameTimeout()).subscribe(tick -> {
-            if (!connection.hasSentFrames()) {
-                connection.close(CloseCode.TIMEOUT);
-            }
-        });
+        // A deadline for the ConnectionSweep beside the inbound side, not a timeout on it: cancelling a socket's
+        // receive makes Reactor Netty close with an empty status before our 4000 could go out.
+        connection.firstFrameDeadline(Connection.deadline(System.nanoTime() + limits.firstFrameTimeout().toNanos()));
     }
 
     /** Releases a connection that ended, once: a failing disconnect listener is logged and the others still run. */

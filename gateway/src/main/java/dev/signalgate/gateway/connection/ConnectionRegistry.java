@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Every open connection of this node, by id and by user: for graceful shutdown, for disconnecting a user, for
@@ -52,6 +53,11 @@ public final class ConnectionRegistry {
     public Collection<Connection> ofUser(String userId) {
         Set<Connection> connections = byUser.get(userId);
         return connections == null ? List.of() : List.copyOf(connections);
+    }
+
+    /** Runs {@code action} for every open connection, without a snapshot: weakly consistent, as its map's view. */
+    public void forEach(Consumer<Connection> action) {
+        byId.values().forEach(action);
     }
 
     public int connectionCount() {

@@ -1,6 +1,5 @@
 package dev.signalgate.gateway.connection;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +7,6 @@ import java.util.Set;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,10 +35,10 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * keeps each connection's frames in order. The next frame waits while the connection's outbox is above its
  * high-water mark ({@link Outbox#roomToReply()}): a client that pipelines requests is slowed by TCP, not closed. The first frame must come within the first-frame deadline. Outbound,
  * the socket's single {@code send} drains the connection's {@link Outbox} (frames already framed, see
- * {@link Frame#wire()}), merged with a ping every ping interval; Reactor Netty coalesces flushes per drained
- * batch, so nothing here flushes per frame. A ping that
- * the client leaves unanswered (no frame of any kind, pong included, within the ping timeout) closes the
- * connection with 4000, so dead peers leave their rooms and calls and the others are told.
+ * {@link Frame#wire()}); Reactor Netty coalesces flushes per drained batch, so nothing here flushes per frame. The
+ * {@link ConnectionSweep} pings every connection each ping interval, straight on its channel; a ping that the
+ * client leaves unanswered (no frame of any kind, pong included, within the ping timeout) closes the connection
+ * with 4000, so dead peers leave their rooms and calls and the others are told.
  *
  * <p>Lifecycle: the client closing (or the network dropping) ends the inbound side, which leaves every room and
  * call and completes the outbox, which ends the outbound side. The gateway closing a connection goes through
@@ -93,9 +91,12 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         Channel channel = closer.channel(session);
         connection.boundUnsentBytes(() -> SocketCloser.unsentBytes(channel),
                 outboundSettings.maxUnsentBytes().toBytes());
+        if (channel != null) {
+            connection.pingOver(channel, System.nanoTime() + properties.liveness().pingInterval().toNanos());
+        }
         lifecycle.admit(connection, "websocket");
 
-        Mono<Void> outbound = send(session, channel, Flux.merge(outbox.frames().map(Frame::wire), pings(connection)))
+        Mono<Void> outbound = send(session, channel, outbox.frames().map(Frame::wire))
                 .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())
                         ? closer.closeDrained(session, connection.closeCode())
                         : Mono.empty()));
@@ -125,7 +126,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
      * Straight to Reactor Netty's outbound of the socket, past Spring's per-message wrapping: the frames come
      * framed ({@link Frame#wire()}). A channel already gone has nothing to send to.
      */
-    private static Mono<Void> send(WebSocketSession session, @Nullable Channel channel, Flux<Object> frames) {
+    private static Mono<Void> send(WebSocketSession session, @Nullable Channel channel, Flux<?> frames) {
         if (channel != null && ChannelOperations.get(channel) instanceof WebsocketOutbound socket) {
             return socket.sendObject(frames).then();
         }
@@ -152,27 +153,6 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
             return Mono.empty();
         }
         return dispatcher.dispatch(connection, frame.text());
-    }
-
-    /**
-     * A ping every interval until the outbox completes; each ping arms a check that closes the connection if the
-     * client sent nothing at all since the ping, by the timeout.
-     */
-    private Flux<PingWebSocketFrame> pings(Connection connection) {
-        GatewayProperties.Liveness liveness = properties.liveness();
-        Duration timeout = liveness.pingTimeout();
-        return Flux.interval(liveness.pingInterval())
-                .takeUntilOther(connection.outbox().completion())
-                .map(tick -> {
-                    long sentAt = System.nanoTime();
-                    Mono.delay(timeout).subscribe(done -> {
-                        if (connection.lastInboundNanos() < sentAt && connection.closeCode() == null) {
-                            log.info("no answer to ping: connection={} user={}", connection.id(), connection.userId());
-                            connection.close(CloseCode.TIMEOUT);
-                        }
-                    });
-                    return new PingWebSocketFrame();
-                });
     }
 
     private static boolean isTooLong(Throwable failure) {

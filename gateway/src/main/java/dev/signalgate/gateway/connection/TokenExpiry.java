@@ -2,13 +2,9 @@ package dev.signalgate.gateway.connection;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-
-import dev.signalgate.protocol.CloseCode;
-import reactor.core.publisher.Mono;
 
 /**
- * Closes a connection with 1008 once its token has expired, unless the client replaced the token with
+ * Closes a connection with 1008 (through the {@link ConnectionSweep}) once its token has expired, unless the client replaced the token with
  * {@code auth:refresh} in time. The deadline is {@code exp} plus the clock skew that verification tolerates, so a
  * token accepted at the upgrade is never cut sooner than verification would have refused it.
  */
@@ -22,15 +18,22 @@ public final class TokenExpiry {
         this.clock = clock;
     }
 
-    /** (Re)arms the connection's expiry timer for its current token. */
+    /** (Re)sets the connection's expiry deadline for its current token; the {@link ConnectionSweep} acts on it. */
     public void watch(Connection connection) {
-        Instant deadline = connection.principal().expiresAt().plus(skew);
-        Duration wait = Duration.between(clock.instant(), deadline);
-        connection.replaceExpiryTimer(Mono.delay(wait.isNegative() ? Duration.ZERO : wait)
-                .subscribe(tick -> {
-                    if (!connection.principal().expiresAt().plus(skew).isAfter(clock.instant())) {
-                        connection.close(CloseCode.POLICY_VIOLATION);
-                    }
-                }));
+        connection.expiryDeadlineMillis(connection.principal().expiresAt().plus(skew).toEpochMilli());
+    }
+
+    /**
+     * Whether the connection's deadline has passed at {@code nowMillis} and its current token is expired: a
+     * refresh that replaced the principal but not yet the deadline does not count as expired.
+     */
+    boolean expired(Connection connection, long nowMillis) {
+        return nowMillis >= connection.expiryDeadlineMillis()
+                && !connection.principal().expiresAt().plus(skew).isAfter(clock.instant());
+    }
+
+    /** Now, in epoch milliseconds of this expiry's clock. */
+    long millis() {
+        return clock.millis();
     }
 }

@@ -1,11 +1,13 @@
 package dev.signalgate.gateway.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.room.Hub;
@@ -29,6 +31,22 @@ class ObservabilityConfiguration {
     @Bean
     StoreMetrics storeMetrics(MeterRegistry registry, MessageWriter writer, MongoMessageStore store) {
         return new StoreMetrics(registry, writer, store);
+    }
+
+    /**
+     * No HTTP server observation for {@code /ws} and {@code /ws/http/...}: an upgrade's (or a stream's) request
+     * lasts as long as its connection, and its observation would keep the request, the response and the exchange's
+     * attributes alive with it, about a kilobyte per idle connection. Connections have their own metrics
+     * ({@link GatewayMetrics}); the other endpoints keep {@code http.server.requests}.
+     */
+    @Bean
+    ObservationPredicate noConnectionRequestObservations() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && isConnectionPath(request.getCarrier().getPath().pathWithinApplication().value()));
+    }
+
+    static boolean isConnectionPath(String path) {
+        return path.equals("/ws") || path.startsWith("/ws/");
     }
 
     @Bean
