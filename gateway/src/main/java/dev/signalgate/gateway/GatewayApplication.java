@@ -7,14 +7,16 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import dev.signalgate.gateway.cli.ClientCommand;
 import dev.signalgate.gateway.cli.Commands;
+import dev.signalgate.gateway.cli.ExerciseCommand;
 import dev.signalgate.gateway.cli.StoreCommand;
 import dev.signalgate.gateway.cli.TokenCommand;
 
 /**
  * The gateway's entry point. {@code java -jar gateway.jar} runs the gateway. Sub-commands: {@code token} mints a
  * token ({@link TokenCommand}), {@code store} runs the embedded store on its own ({@link StoreCommand}),
- * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}); {@code help} (or
- * {@code --help}, {@code -h}) prints the usage of all of them ({@link Commands}).
+ * {@code client} is a minimal interactive WebSocket client ({@link ClientCommand}), {@code exercise} drives a
+ * gateway with real clients' traffic, the training workload of the class cache ({@link ExerciseCommand});
+ * {@code help} (or {@code --help}, {@code -h}) prints the usage of all of them ({@link Commands}).
  */
 @SpringBootApplication(excludeName = {
         // Redis is for cluster mode only (dev.signalgate.gateway.cluster, on with spring.data.redis.url): a single

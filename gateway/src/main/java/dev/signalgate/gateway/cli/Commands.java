@@ -31,6 +31,7 @@ public final class Commands {
             case "token" -> OptionalInt.of(TokenCommand.run(rest, env, out, err));
             case "store" -> OptionalInt.of(StoreCommand.run(rest, env, out, err));
             case "client" -> OptionalInt.of(ClientCommand.run(rest, in, out, err));
+            case "exercise" -> OptionalInt.of(ExerciseCommand.run(rest, env, out, err));
             case "help", "--help", "-h" -> {
                 out.println(Usage.full());
                 yield OptionalInt.of(0);

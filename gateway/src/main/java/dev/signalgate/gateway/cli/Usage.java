@@ -24,6 +24,7 @@ public final class Usage {
                 + "sub-commands (java -jar gateway.jar <command> --help for one of them):\n\n"
                 + TokenCommand.USAGE + "\n\n"
                 + ClientCommand.USAGE + "\n\n"
+                + ExerciseCommand.USAGE + "\n\n"
                 + StoreCommand.USAGE + "\n\n"
                 + "usage: java -jar gateway.jar help\n"
                 + "  Prints this text (also --help, -h).";

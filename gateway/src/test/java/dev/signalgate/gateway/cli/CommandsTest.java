@@ -26,7 +26,8 @@ class CommandsTest {
         assertThat(code).hasValue(0);
         assertThat(stdout()).contains("usage: java -jar gateway.jar [--<property>=<value> ...]",
                 "usage: java -jar gateway.jar token", "usage: java -jar gateway.jar client",
-                "usage: java -jar gateway.jar store", "usage: java -jar gateway.jar help");
+                "usage: java -jar gateway.jar store", "usage: java -jar gateway.jar exercise",
+                "usage: java -jar gateway.jar help");
     }
 
     @Test

@@ -1,0 +1,201 @@
+package dev.signalgate.gateway.cli;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.signalgate.gateway.auth.TokenMinter;
+
+/**
+ * The run of the {@code exercise} sub-command, in phases that each have a deadline: wait for the gateway's health,
+ * open every connection, join, send traffic for the given time, wait until every request is answered and every
+ * message confirmed, leave, close with 1000. Connections come in pairs, the doctor and the patient of one
+ * consultation room ({@code exercise-consult-<n>}), and all of them share {@code exercise-lobby}.
+ */
+final class Exercise {
+
+    /** A connection's frames per second stay below the gateway's default rate limit (50/s). */
+    static final int MAX_RATE_PER_CONNECTION = 40;
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static final Duration STEP = Duration.ofMillis(100);
+
+    private final URI url;
+    private final String shownUrl;
+    private final TokenMinter minter;
+    private final int clients;
+    private final int rate;
+    private final Duration traffic;
+    private final Duration wait;
+    private final PrintStream out;
+    private final ExerciseTally tally = new ExerciseTally();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(ExerciseClient.TIMEOUT).build();
+
+    Exercise(URI url, TokenMinter minter, int clients, int rate, Duration traffic, Duration wait, PrintStream out) {
+        this.url = url;
+        this.shownUrl = url.toString();
+        this.minter = minter;
+        this.clients = clients;
+        this.rate = rate;
+        this.traffic = traffic;
+        this.wait = wait;
+        this.out = out;
+    }
+
+    /** Runs every phase; answers the tally, with a problem for each thing that went wrong. */
+    ExerciseTally run() throws InterruptedException {
+        String refused = awaitHealthy();
+        if (refused != null) {
+            tally.problem(refused);
+            return tally;
+        }
+        List<ExerciseClient> connections = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int pair = i / 2;
+            boolean doctor = i % 2 == 0;
+            String user = "exercise-" + (doctor ? "doctor-" : "patient-") + pair;
+            String partner = "exercise-" + (doctor ? "patient-" : "doctor-") + pair;
+            connections.add(new ExerciseClient(user, partner, doctor, "exercise-consult-" + pair, "exercise-lobby",
+                    () -> token(user, doctor), tally));
+        }
+        try {
+            if (!open(connections)) {
+                return tally;
+            }
+            out.println("exercise: " + clients + " connections open to " + shownUrl + ", joining");
+            connections.forEach(ExerciseClient::join);
+            if (!settle(connections, "the joins")) {
+                return tally;
+            }
+            out.println("exercise: sending about " + rate + " frames/s for " + traffic.toSeconds() + " s");
+            drive(connections);
+            settle(connections, "the traffic");
+            connections.forEach(ExerciseClient::leave);
+            settle(connections, "the leaves");
+        } finally {
+            close(connections);
+        }
+        return tally;
+    }
+
+    private String token(String user, boolean doctor) {
+        return minter.mint(user, doctor ? "Exercise Doctor" : "Exercise Patient", doctor ? "doctor" : "patient",
+                List.of("exercise-*"), Duration.ofHours(1));
+    }
+
+    /** Null once {@code /actuator/health} answers UP; otherwise why not, after {@link #wait}. */
+    private String awaitHealthy() throws InterruptedException {
+        URI health = URI.create(("wss".equals(url.getScheme()) ? "https" : "http") + "://" + url.getRawAuthority()
+                + "/actuator/health");
+        long deadline = System.nanoTime() + wait.toNanos();
+        String last = "no answer";
+        do {
+            try {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200 && answer.body().contains("\"UP\"")) {
+                    return null;
+                }
+                last = "HTTP " + answer.statusCode() + " " + answer.body().strip();
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return "the gateway at " + health + " was not healthy within " + wait.toSeconds() + " s: " + last;
+    }
+
+    private boolean open(List<ExerciseClient> connections) throws InterruptedException {
+        List<CompletableFuture<Void>> opened = new ArrayList<>();
+        List<URI> uris = new ArrayList<>();
+        for (ExerciseClient connection : connections) {
+            // The token in the query, as browsers send it, so that a refusal can be explained (ConnectFailure).
+            URI uri = URI.create(shownUrl + (shownUrl.contains("?") ? "&" : "?") + "access_token="
+                    + URLEncoder.encode(token(connection.user, connection.user.contains("doctor")),
+                            StandardCharsets.UTF_8));
+            uris.add(uri);
+            opened.add(connection.open(http, uri));
+        }
+        for (int i = 0; i < opened.size(); i++) {
+            try {
+                opened.get(i).get(ExerciseClient.TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                tally.problem(connections.get(i).user + ": no welcome from " + shownUrl + " within "
+                        + ExerciseClient.TIMEOUT.toSeconds() * 2 + " s");
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                tally.problem(ConnectFailure.explain(http, uris.get(i), shownUrl, e));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void drive(List<ExerciseClient> connections) throws InterruptedException {
+        int perConnection = Math.max(1, Math.min(MAX_RATE_PER_CONNECTION, rate / clients));
+        long period = 1_000_000 / perConnection;
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "exercise-ticker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<ScheduledFuture<?>> ticking = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            ExerciseClient connection = connections.get(i);
+            ticking.add(ticker.scheduleAtFixedRate(connection::tick, period * i / connections.size(), period,
+                    TimeUnit.MICROSECONDS));
+        }
+        Thread.sleep(traffic.toMillis());
+        ticking.forEach(future -> future.cancel(false));
+        ticker.shutdown();
+        if (!ticker.awaitTermination(ExerciseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            tally.problem("the traffic did not stop within " + ExerciseClient.TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** Waits until every connection has its answers; a problem naming what is missing otherwise. */
+    private boolean settle(List<ExerciseClient> connections, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (connections.stream().allMatch(ExerciseClient::settled)) {
+                return true;
+            }
+            Thread.sleep(STEP.toMillis());
+        }
+        connections.stream().filter(connection -> !connection.settled()).limit(3)
+                .forEach(connection -> tally.problem("after " + what + ", " + SETTLE.toSeconds() + " s: "
+                        + connection.unsettled()));
+        return false;
+    }
+
+    private void close(List<ExerciseClient> connections) throws InterruptedException {
+        List<CompletableFuture<Integer>> closes = connections.stream().map(ExerciseClient::close).toList();
+        for (int i = 0; i < closes.size(); i++) {
+            try {
+                int code = closes.get(i).get(ExerciseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (code != 1000 && code != -1) {
+                    tally.problem(connections.get(i).user + ": the close was answered with " + code);
+                }
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                tally.problem(connections.get(i).user + ": no close answer within "
+                        + ExerciseClient.TIMEOUT.toSeconds() + " s");
+            }
+        }
+    }
+
+    ExerciseTally tally() {
+        return tally;
+    }
+}
