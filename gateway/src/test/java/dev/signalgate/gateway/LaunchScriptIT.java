@@ -1,6 +1,7 @@
 package dev.signalgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,23 +89,26 @@ class LaunchScriptIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the launched gateway exited with " + process.exitValue() + ": " + tail(log));
-            }
-            try {
-                HttpResponse<String> answer = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() == 200) {
-                    assertThat(answer.body()).isEqualTo("{\"status\":\"UP\"}");
-                    return;
+        try {
+            await().atMost(STARTUP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the launched gateway exited with " + process.exitValue() + ": "
+                            + tail(log));
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+                try {
+                    HttpResponse<String> answer = http.send(health, HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() == 200) {
+                        assertThat(answer.body()).isEqualTo("{\"status\":\"UP\"}");
+                        return true;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the launched gateway was not healthy within " + STARTUP + ": " + tail(log), e);
         }
-        throw new AssertionError("the launched gateway was not healthy within " + STARTUP + ": " + tail(log));
     }
 
     private static String tail(Path log) {

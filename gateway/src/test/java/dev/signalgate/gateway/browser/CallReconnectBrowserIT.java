@@ -46,6 +46,13 @@ class CallReconnectBrowserIT extends DoctorAndPatientBrowsers {
         long doctorRestartsBefore = doctor.callNumber("iceRestarts");
         long patientRemoteRestartsBefore = patient.callNumber("remoteIceRestarts");
 
+        // Every connection state the patient's adapter goes through from here on, with its attempt and delay.
+        patient.browser().script("""
+                window.__patientStates = [];
+                window.signalgateDemo.client.on('state', (state, detail) => window.__patientStates.push(
+                    {state, attempt: detail?.attempt ?? null, delay: detail?.delay ?? null}));
+                """);
+
         // The patient's socket drops and the browser is offline, so it stays away for a while.
         patientBrowser.offline(true);
         patient.browser().script("window.signalgateDemo.client.reconnect()");
@@ -54,7 +61,16 @@ class CallReconnectBrowserIT extends DoctorAndPatientBrowsers {
                 d -> "reconnecting".equals(doctor.callStatus()));
         assertThat(doctor.callStatusText()).contains(patient.displayName()).contains("reconnecting");
         doctorBrowser.screenshot("call-reconnect-doctor-peer-reconnecting");
-        Thread.sleep(2_000);
+        // Offline, an attempt to reconnect fails: the adapter starts one (state reconnecting without a delay) and,
+        // once it failed, schedules the next (reconnecting with a delay). The patient has been away that long.
+        patient.await("a failed reconnect attempt of the patient while offline", DemoPage.WAIT,
+                d -> Boolean.TRUE.equals(patient.browser().script("""
+                        const states = window.__patientStates;
+                        const started = states.findIndex(s => s.state === 'reconnecting' && s.delay === null);
+                        return started >= 0 && states.slice(started + 1)
+                            .some(s => s.state === 'reconnecting' && s.delay !== null);
+                        """)));
+        assertThat(patient.connectionState()).as("the patient's connection while offline").isNotEqualTo("open");
         assertThat(doctor.callStatus()).as("still within the gateway's reconnect grace").isEqualTo("reconnecting");
 
         patientBrowser.offline(false);

@@ -1,5 +1,7 @@
 package dev.signalgate.gateway.browser;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,8 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The built Vite example ({@code examples/vite-consult/dist/}) served by {@code vite preview}, which proxies
@@ -67,34 +70,23 @@ final class VitePreview implements AutoCloseable {
         // HTTP/1.1: an h2c upgrade request would reach vite's WebSocket proxy, which leaves it unanswered.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(START);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("vite preview exited with " + process.exitValue() + ": see "
-                        + Browser.ARTIFACTS.resolve("vite-preview.log"));
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
+        try {
+            await().atMost(START).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("vite preview exited with " + process.exitValue() + ": see "
+                            + Browser.ARTIFACTS.resolve("vite-preview.log"));
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for vite preview", e);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                close();
-                throw new IllegalStateException("vite preview did not serve " + uri + " within " + START);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for vite preview", e);
-            }
+                try {
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                            .GET().build(), HttpResponse.BodyHandlers.discarding());
+                    return response.statusCode() == 200;
+                } catch (IOException e) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            close();
+            throw new IllegalStateException("vite preview did not serve " + uri + " within " + START, e);
         }
     }
 

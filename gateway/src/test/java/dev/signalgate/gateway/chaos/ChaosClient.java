@@ -32,6 +32,8 @@ final class ChaosClient implements WebSocket.Listener {
     static final class Sent {
         final String tempId;
         final List<String> outcomes = new CopyOnWriteArrayList<>();
+        /** When the message was first sent (System.nanoTime()). */
+        final long createdAtNanos = System.nanoTime();
         volatile long confirmedAtNanos;
 
         Sent(String tempId) {
@@ -40,6 +42,10 @@ final class ChaosClient implements WebSocket.Listener {
 
         boolean confirmed() {
             return outcomes.contains("confirmed");
+        }
+
+        boolean failed() {
+            return outcomes.stream().anyMatch(outcome -> outcome.startsWith("failed"));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,6 +37,8 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import dev.signalgate.gateway.support.PausableRelay;
 import dev.signalgate.gateway.support.Tokens;
 import dev.signalgate.persistence.embedded.EmbeddedMongo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 
 /**
@@ -67,14 +71,16 @@ class StoreStallChaosTest {
 
     static final int ROOMS = 50;
     static final int MEMBERS = 10;
-    /** Longer than the write timeout, so that messages written during it time out and are retried. */
-    static final Duration STALL = Duration.ofSeconds(6);
     /**
      * Each member sends a message about this often: 125 messages/s in all, 2,400 frames/s out of the gateway. Far
      * below what the gateway stores, so that a test machine busy with other builds still has room to recover.
      */
     static final Duration SEND_EVERY = Duration.ofSeconds(4);
-    static final Duration KEEP_CHATTING_AFTER = Duration.ofSeconds(2);
+    /**
+     * After the stall ends, members keep chatting until this many messages sent after it are confirmed: new
+     * traffic taken while the backlog of the stall is worked off.
+     */
+    static final int CONFIRMED_AFTER_RESUME = ROOMS * MEMBERS / 2;
     static final Duration DEADLINE = Duration.ofSeconds(90);
 
     private static final EmbeddedMongo MONGO = EmbeddedMongo.memory().start("127.0.0.1", 0);
@@ -93,6 +99,9 @@ class StoreStallChaosTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MeterRegistry meters;
 
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final List<ChaosClient> clients = new ArrayList<>();
@@ -116,12 +125,18 @@ class StoreStallChaosTest {
 
         RELAY.pause();
         long stalledAt = System.nanoTime();
-        Thread.sleep(STALL.toMillis());
+        // The stall lasts until it has done what it is for: a store write outlasted the write timeout (the
+        // writer counts it), and every member was told at least one of its messages had failed.
+        awaitCondition("a store write timed out during the stall", () -> storeTimeouts() > 0);
+        awaitCondition("every member saw a message fail during the stall", () -> clients.stream()
+                .allMatch(client -> client.sent().values().stream().anyMatch(ChaosClient.Sent::failed)));
         assertThat(failures()).as("messages failed during the stall").isPositive();
         startChatting("after-stall");
         RELAY.resume();
         long resumedAt = System.nanoTime();
-        Thread.sleep(KEEP_CHATTING_AFTER.toMillis());
+        awaitCondition(CONFIRMED_AFTER_RESUME + " messages sent after the stall confirmed", () -> allSent().stream()
+                .filter(sent -> sent.createdAtNanos - resumedAt > 0 && sent.confirmed()).count()
+                >= CONFIRMED_AFTER_RESUME);
         senders.forEach(sender -> sender.cancel(false));
 
         awaitCondition("every message confirmed to its sender", () -> allSent().stream().allMatch(ChaosClient.Sent::confirmed));
@@ -163,9 +178,9 @@ class StoreStallChaosTest {
         assertStoredOnceWithoutGaps(storedSeqs);
 
         System.out.printf("store stall chaos: %d members in %d rooms, %d messages, %d attempts failed "
-                        + "(stall %d ms, write timeout 4 s); last confirmation %d ms after the stall ended%n",
+                        + "(stall %d ms, write timeout 4 s, %.0f store writes timed out); last confirmation %d ms after the stall ended%n",
                 clients.size(), ROOMS, allSent().size(), failedDuringStall,
-                TimeUnit.NANOSECONDS.toMillis(resumedAt - stalledAt),
+                TimeUnit.NANOSECONDS.toMillis(resumedAt - stalledAt), storeTimeouts(),
                 TimeUnit.NANOSECONDS.toMillis(lastConfirmed - resumedAt));
     }
 
@@ -200,6 +215,12 @@ class StoreStallChaosTest {
 
     private int failures() {
         return (int) allSent().stream().flatMap(sent -> sent.outcomes.stream()).filter(o -> o.startsWith("failed")).count();
+    }
+
+    /** Messages the writer failed because their store write did not finish within the write timeout. */
+    private double storeTimeouts() {
+        Counter timeouts = meters.find("signalgate.store.timeouts").counter();
+        return timeouts == null ? 0 : timeouts.count();
     }
 
     private List<ChaosClient.Sent> allSent() {
@@ -254,13 +275,7 @@ class StoreStallChaosTest {
         }
     }
 
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + DEADLINE);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitCondition(String what, BooleanSupplier condition) {
+        await().alias(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 }

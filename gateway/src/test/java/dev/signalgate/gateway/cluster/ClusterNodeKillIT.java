@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,22 +112,22 @@ class ClusterNodeKillIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("node B exited with " + process.exitValue() + ": "
-                        + String.join("\n", Files.readAllLines(log)));
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("node B exited with " + process.exitValue() + ": "
+                                    + String.join("\n", Files.readAllLines(log)));
+                        }
+                        try {
+                            return http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                        } catch (IOException notYet) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("node B was not healthy within 120 s", e);
         }
-        throw new AssertionError("node B was not healthy within 120 s");
     }
 
     private static int freePort() throws IOException {

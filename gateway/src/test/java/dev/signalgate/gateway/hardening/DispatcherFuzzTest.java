@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,25 +20,33 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.signalgate.gateway.auth.RemovedMembers;
 import dev.signalgate.gateway.auth.RoomAccess;
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.connection.ConnectionIds;
 import dev.signalgate.gateway.connection.Outbox;
+import dev.signalgate.gateway.dispatch.ConnectionPolicy;
 import dev.signalgate.gateway.dispatch.DisconnectListener;
 import dev.signalgate.gateway.dispatch.Dispatcher;
+import dev.signalgate.gateway.dispatch.EventHandler;
+import dev.signalgate.gateway.dispatch.Replies;
 import dev.signalgate.gateway.observability.GatewayEvents;
 import dev.signalgate.gateway.support.Tokens;
 import dev.signalgate.persistence.embedded.EmbeddedMongo;
 import dev.signalgate.protocol.CloseCode;
 import dev.signalgate.protocol.Envelope;
+import dev.signalgate.protocol.ErrorCode;
 import dev.signalgate.protocol.EventType;
 import dev.signalgate.protocol.FrameCodec;
+import dev.signalgate.protocol.Namespace;
 import dev.signalgate.protocol.ProtocolException;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,6 +68,13 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>neither connection is closed by the gateway.</li>
  * </ul>
  *
+ * <p>Answers come asynchronously for frames that read the store, so a later frame's answer can come before an
+ * earlier one's: no frame of the input can serve as a sentinel for the others. Instead the dispatcher under test
+ * is the gateway's {@link Dispatcher} built as the gateway builds it, over the gateway's own handlers, each
+ * wrapped to count the frames it is still handling (an answer is given before the handler's {@code Mono}
+ * terminates). Once none is in flight, a marker frame written to {@code fuzz-a}'s outbox and seen by its reader
+ * shows every earlier answer has been read too (the outbox is first in, first out).
+ *
  * <p>Without {@code JAZZER_FUZZ} this replays the committed corpus under
  * {@code src/test/resources/dev/signalgate/gateway/hardening/DispatcherFuzzTestInputs/}: each file holds one
  * frame per line. See {@code protocol/FUZZING.md} for a fuzzing run.
@@ -73,8 +90,8 @@ class DispatcherFuzzTest {
     static final String B = "fuzz-b";
     static final int MAX_FRAMES = 24;
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
-    /** How long to keep listening for a surplus answer once every expected one has arrived. */
-    static final Duration GRACE = Duration.ofMillis(20);
+    /** The id of the marker frames {@link Client#awaitAnswers} writes; no fuzz input can guess it. */
+    static final String MARKER_ID = "fuzz-marker-" + UUID.randomUUID();
     static final Set<String> RELAYED_TYPES = Set.of(EventType.CHAT_TYPING.wireName(),
             EventType.CHAT_STOP_TYPING.wireName(), EventType.WEBRTC_OFFER.wireName(),
             EventType.WEBRTC_ANSWER.wireName(), EventType.WEBRTC_ICE_CANDIDATE.wireName());
@@ -93,13 +110,56 @@ class DispatcherFuzzTest {
     }
 
     @Autowired
-    Dispatcher dispatcher;
-
-    @Autowired
     FrameCodec codec;
 
     @Autowired
     List<DisconnectListener> disconnectListeners;
+
+    @Autowired
+    List<EventHandler> handlers;
+
+    @Autowired
+    Replies replies;
+
+    @Autowired
+    GatewayEvents events;
+
+    /**
+     * As {@code gateway.limits.max-rooms-per-connection} binds it. Read as a plain value: a field of a
+     * configuration record type would load that record here, under Jazzer's instrumentation, which hides its
+     * parameter names from Spring's constructor binding (see the surefire notes in the module's pom).
+     */
+    @Value("${gateway.limits.max-rooms-per-connection:64}")
+    int maxRoomsPerConnection;
+
+    @Autowired
+    RemovedMembers removed;
+
+    /** Frames whose handler has been subscribed and has not terminated yet. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private Dispatcher tracked;
+
+    /** The gateway's dispatcher as {@code GatewayConfiguration} builds it, over handlers that count in-flight frames. */
+    Dispatcher dispatcher() {
+        if (tracked == null) {
+            List<EventHandler> counting = handlers.stream().<EventHandler>map(handler -> new EventHandler() {
+                @Override
+                public Namespace namespace() {
+                    return handler.namespace();
+                }
+
+                @Override
+                public Mono<Void> handle(Connection connection, Envelope frame) {
+                    return Mono.defer(() -> handler.handle(connection, frame))
+                            .doOnSubscribe(subscription -> inFlight.incrementAndGet())
+                            .doFinally(signal -> inFlight.decrementAndGet());
+                }
+            }).toList();
+            tracked = new Dispatcher(codec, replies, counting,
+                    new ConnectionPolicy(maxRoomsPerConnection, removed), events);
+        }
+        return tracked;
+    }
 
     @FuzzTest(maxDuration = "60s")
     @DictionaryEntries({"\"type\"", "\"id\"", "\"room\"", "\"to\"", "\"data\"", "\"from\"", "\"chat:join_room\"",
@@ -111,6 +171,7 @@ class DispatcherFuzzTest {
     void everyFrameGetsItsAnswer(byte[] input) {
         Client b = new Client(B, List.of("*"));
         Client a = new Client(A, List.of("r", "consult-42", "clinic-7:*"));
+        Dispatcher dispatcher = dispatcher();
         try {
             b.setUp(dispatcher);
             b.received.clear();
@@ -124,7 +185,7 @@ class DispatcherFuzzTest {
                     throw new AssertionError("dispatch threw " + e + " for frame " + frame, e);
                 }
             }
-            a.awaitAnswers(expected);
+            a.awaitAnswers(inFlight, replies);
             a.assertAnswered(expected, frames);
             a.assertFramesSpeakOnlyFor(A);
             b.assertFramesSpeakOnlyFor(A);
@@ -193,15 +254,15 @@ class DispatcherFuzzTest {
                     .block(ANSWER_TIMEOUT);
             dispatcher.dispatch(connection, "{\"type\":\"webrtc:join_room\",\"id\":\"b-2\",\"room\":\"r\"}")
                     .block(ANSWER_TIMEOUT);
-            long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
-            while (answers().size() < 2 && System.nanoTime() < deadline) {
-                pause(1);
-            }
-            assertThat(answers()).extracting(frame -> frame.path("type").asString()).containsExactly("ack", "ack");
+            await().atMost(ANSWER_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .untilAsserted(() -> assertThat(answers()).extracting(frame -> frame.path("type").asString())
+                            .containsExactly("ack", "ack"));
         }
 
+        /** The acks and errors this connection got, without the markers of {@link #awaitAnswers}. */
         List<JsonNode> answers() {
-            return received.stream().filter(Client::isAnswer).toList();
+            return received.stream().filter(Client::isAnswer)
+                    .filter(frame -> !MARKER_ID.equals(frame.path("id").asString(null))).toList();
         }
 
         static boolean isAnswer(JsonNode frame) {
@@ -209,21 +270,18 @@ class DispatcherFuzzTest {
             return "ack".equals(type) || "error".equals(type);
         }
 
-        void awaitAnswers(List<Expectation> expected) {
-            long mandatory = expected.stream().filter(e -> e.kind() != Expectation.Kind.NO_ANSWER_OR_ONE_ERROR)
-                    .count();
-            Map<String, Integer> uniqueIds = uniqueIds(expected);
-            long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                List<JsonNode> answers = answers();
-                boolean idsAnswered = uniqueIds.keySet().stream().allMatch(id -> answers.stream()
-                        .anyMatch(answer -> id.equals(answer.path("id").asString(null))));
-                if (answers.size() >= mandatory && idsAnswered) {
-                    break;
-                }
-                pause(1);
-            }
-            pause(GRACE.toMillis());
+        /**
+         * Waits until every answer the frames will ever get has been read: first until no handler is still at
+         * work (each answers before it terminates; frames refused without a handler are answered synchronously
+         * in {@code dispatch}), then until a marker written to the outbox after all of those answers is read.
+         */
+        void awaitAnswers(AtomicInteger inFlight, Replies replies) {
+            await().alias("every frame's handler finished").atMost(ANSWER_TIMEOUT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> inFlight.get() == 0);
+            replies.error(connection, new ProtocolException(ErrorCode.BAD_REQUEST, "marker", MARKER_ID));
+            await().alias("the marker after every answer read").atMost(ANSWER_TIMEOUT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> received.stream()
+                            .anyMatch(frame -> MARKER_ID.equals(frame.path("id").asString(null))));
         }
 
         void assertAnswered(List<Expectation> expected, List<String> frames) {
@@ -279,15 +337,6 @@ class DispatcherFuzzTest {
                 listener.disconnected(connection);
             }
             connection.outbox().complete();
-        }
-
-        static void pause(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

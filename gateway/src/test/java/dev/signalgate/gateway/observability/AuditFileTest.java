@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,20 +69,18 @@ class AuditFileTest {
         assertThat(output.getAll()).doesNotContain("chat.joined room=" + room);
     }
 
-    private static JsonNode awaitLine(String action, String room) throws InterruptedException {
+    private static JsonNode awaitLine(String action, String room) {
         JsonMapper json = JsonMapper.builder().build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : lines()) {
-                JsonNode event = json.readTree(line);
-                if (action.equals(event.path("event").path("action").asString())
-                        && room.equals(event.path("room").asString())) {
-                    return event;
-                }
-            }
-            Thread.sleep(20);
+        try {
+            return await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> lines().stream().map(json::readTree)
+                            .filter(event -> action.equals(event.path("event").path("action").asString())
+                                    && room.equals(event.path("room").asString()))
+                            .findFirst(), Optional::isPresent)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no " + action + " for " + room + " in " + FILE + ": " + lines(), e);
         }
-        throw new AssertionError("no " + action + " for " + room + " in " + FILE + ": " + lines());
     }
 
     private static List<String> lines() {

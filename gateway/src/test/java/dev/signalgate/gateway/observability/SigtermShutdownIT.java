@@ -1,6 +1,7 @@
 package dev.signalgate.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,12 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +41,10 @@ class SigtermShutdownIT {
     private static final Path JAR = Path.of("target", "gateway.jar").toAbsolutePath();
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final String ROOM = "sigterm-room";
+    /** SIGTERM comes once this many messages have been confirmed, with traffic still going. */
+    private static final int CONFIRMED_BEFORE_SIGTERM = 20;
+    /** Each sender's pace: under the default rate limit (50 frames/s). */
+    private static final Duration SEND_EVERY = Duration.ofMillis(30);
 
     @TempDir
     Path work;
@@ -48,35 +57,39 @@ class SigtermShutdownIT {
                 .isTrue();
         Path dataDir = Files.createDirectories(work.resolve("data"));
 
-        Set<String> confirmed = new HashSet<>();
+        Set<String> confirmed = ConcurrentHashMap.newKeySet();
         Gateway first = Gateway.start(dataDir, work.resolve("first.log"));
-        AtomicBoolean sending = new AtomicBoolean(true);
-        List<Thread> senders = new ArrayList<>();
+        ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
+        List<ScheduledFuture<?>> senders = new ArrayList<>();
         try (TestClient alice = TestClient.connected(first.port, Tokens.forUser("alice"));
                 TestClient bob = TestClient.connected(first.port, Tokens.forUser("bob"))) {
             alice.request(Frames.of("chat:join_room", ROOM).id("j").build());
             bob.request(Frames.of("chat:join_room", ROOM).id("j").build());
-            senders.add(sender(alice, "a", sending));
-            senders.add(sender(bob, "b", sending));
+            senders.add(sender(pacer, alice, "a"));
+            senders.add(sender(pacer, bob, "b"));
 
-            Thread.sleep(1500);
+            // Every member of the room is told every confirmation: alice's frames show the traffic's progress.
+            try {
+                await().atMost(STARTUP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    recordConfirmed(alice.drain(Duration.ZERO), confirmed);
+                    return confirmed.size() >= CONFIRMED_BEFORE_SIGTERM;
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("only " + confirmed.size() + " messages confirmed within " + STARTUP
+                        + first.logTail(), e);
+            }
             first.process.destroy(); // SIGTERM on Linux
 
             assertThat(alice.awaitCloseCode()).as(first.logTail()).isEqualTo(1001);
             assertThat(bob.awaitCloseCode()).as(first.logTail()).isEqualTo(1001);
-            sending.set(false);
-            for (Thread sender : senders) {
-                sender.join(5000);
-            }
+            senders.forEach(sender -> sender.cancel(false));
+            pacer.shutdown();
+            pacer.awaitTermination(5, TimeUnit.SECONDS);
             for (TestClient client : List.of(alice, bob)) {
-                for (JsonNode frame : client.drain(Duration.ofMillis(300))) {
-                    if ("chat:confirmed".equals(frame.path("type").asString())) {
-                        confirmed.add(frame.path("from").asString() + "/" + frame.path("data").path("tempId").asString());
-                    }
-                }
+                recordConfirmed(client.drain(Duration.ofMillis(300)), confirmed);
             }
         } finally {
-            sending.set(false);
+            pacer.shutdownNow();
             first.stop();
         }
         assertThat(first.process.exitValue()).as("exit after SIGTERM; %s", first.logTail()).isIn(0, 143);
@@ -94,24 +107,26 @@ class SigtermShutdownIT {
         }
     }
 
-    /** Sends a message every 30 ms (under the default rate limit) until told to stop or the socket closes. */
-    private static Thread sender(TestClient client, String prefix, AtomicBoolean sending) {
-        Thread thread = new Thread(() -> {
-            for (int i = 0; sending.get(); i++) {
-                try {
-                    client.send(Frames.of("chat:send_message", ROOM).data("tempId", prefix + "-" + i)
-                            .data("body", "message " + i).build());
-                    Thread.sleep(30);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException closed) {
-                    return;
-                }
+    /**
+     * Sends a message every {@link #SEND_EVERY} until cancelled or the socket closes (a send that throws ends the
+     * schedule).
+     */
+    private static ScheduledFuture<?> sender(ScheduledExecutorService pacer, TestClient client, String prefix) {
+        AtomicInteger next = new AtomicInteger();
+        return pacer.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            client.send(Frames.of("chat:send_message", ROOM).data("tempId", prefix + "-" + i)
+                    .data("body", "message " + i).build());
+        }, 0, SEND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Adds the {@code from/tempId} of every {@code chat:confirmed} among the frames. */
+    private static void recordConfirmed(List<JsonNode> frames, Set<String> confirmed) {
+        for (JsonNode frame : frames) {
+            if ("chat:confirmed".equals(frame.path("type").asString())) {
+                confirmed.add(frame.path("from").asString() + "/" + frame.path("data").path("tempId").asString());
             }
-        }, "sender-" + prefix);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        }
     }
 
     /** Every stored message of the room as {@code from/tempId}, paging {@code chat:history} back to the start. */
@@ -157,22 +172,22 @@ class SigtermShutdownIT {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
                     .timeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + STARTUP.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the gateway exited with " + process.exitValue() + ": " + logTail());
-                }
-                try {
-                    if (http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                        return;
+            try {
+                await().atMost(STARTUP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("the gateway exited with " + process.exitValue() + ": "
+                                + logTail());
                     }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                Thread.sleep(200);
+                    try {
+                        return http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // not listening yet
+                    }
+                });
+            } catch (ConditionTimeoutException e) {
+                stop();
+                throw new AssertionError("the gateway was not healthy within " + STARTUP + ": " + logTail(), e);
             }
-            stop();
-            throw new AssertionError("the gateway was not healthy within " + STARTUP + ": " + logTail());
         }
 
         void stop() throws InterruptedException {

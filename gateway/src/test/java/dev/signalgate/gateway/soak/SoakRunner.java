@@ -1,5 +1,7 @@
 package dev.signalgate.gateway.soak;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -147,13 +151,11 @@ public final class SoakRunner {
 
         scheduler.shutdown();
         scheduler.awaitTermination(30, TimeUnit.SECONDS);
-        Thread.sleep(3_000);
-        int unconfirmed = clients.stream().mapToInt(SoakClient::unconfirmed).sum();
+        // Messages still in flight get their confirmation; what is unconfirmed after 30 s is reported (and fails).
+        awaitAtMost30s(() -> unconfirmed(clients) == 0);
+        int unconfirmed = unconfirmed(clients);
         clients.forEach(SoakClient::stop);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (registry.connectionCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        awaitAtMost30s(() -> registry.connectionCount() == 0);
         clientIo.shutdown();
         Thread.sleep(2_000);
         snapshots.add(Snapshot.take("clients gone, idle", registry));
@@ -173,6 +175,20 @@ public final class SoakRunner {
         return stats.errors().isEmpty() && stats.serverCloses().isEmpty() && stats.seqGaps.sum() == 0
                 && stats.seqDuplicates.sum() == 0 && unconfirmed == 0 && registry.connectionCount() == 0
                 && stats.sendFailures.sum() == 0 && stats.connectFailures.sum() == 0;
+    }
+
+    private static int unconfirmed(List<SoakClient> clients) {
+        return clients.stream().mapToInt(SoakClient::unconfirmed).sum();
+    }
+
+    /** Waits until the condition holds, 30 s at most; the caller reports what still does not hold. */
+    private static void awaitAtMost30s(Callable<Boolean> condition) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(condition);
+        } catch (ConditionTimeoutException notWithin30s) {
+            // reported by the caller
+        }
     }
 
     private static void progress(long elapsedNanos, ConnectionRegistry registry, SoakStats stats) {

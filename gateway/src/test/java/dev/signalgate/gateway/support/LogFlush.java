@@ -1,8 +1,11 @@
 package dev.signalgate.gateway.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.UUID;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -25,17 +28,11 @@ public final class LogFlush {
     }
 
     public static void awaitLogged(CapturedOutput output, String text) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!output.getAll().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not logged within 10 s: " + text);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> output.getAll().contains(text));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not logged within 10 s: " + text, e);
         }
     }
 }

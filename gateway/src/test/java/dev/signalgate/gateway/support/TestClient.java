@@ -145,6 +145,15 @@ public final class TestClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next frame, whatever it is, waiting up to {@code timeout} for it. */
+    public JsonNode next(Duration timeout) {
+        JsonNode frame = poll(timeout.toNanos());
+        if (frame == null) {
+            throw new AssertionError("no frame within " + timeout);
+        }
+        return frame;
+    }
+
     /** Collects frames of a type until {@code count} have arrived. */
     public List<JsonNode> collect(String type, int count) {
         List<JsonNode> collected = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.signalgate.gateway.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Redis server for tests, on a free loopback port, in the foreground as a child process of the test JVM: the
@@ -83,19 +87,22 @@ public final class TestRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(binary + " exited with " + process.exitValue());
-                }
-                sleep(50);
-            }
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        try (Socket probe = new Socket()) {
+                            probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                            return true;
+                        } catch (IOException notYet) {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException(binary + " exited with " + process.exitValue());
+                            }
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(binary + " did not listen on port " + port + " within 20 s", e);
         }
-        throw new IllegalStateException(binary + " did not listen on port " + port + " within 20 s");
     }
 
     @Override
@@ -144,14 +151,6 @@ public final class TestRedis implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.signalgate.gateway.webrtc;
 import static dev.signalgate.gateway.webrtc.CallClients.join;
 import static dev.signalgate.gateway.webrtc.CallClients.types;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,11 +71,9 @@ class IceServersRefreshTest {
         assertThat(handler.roster().runningRefreshes()).isPositive();
 
         patient.abort();
-        long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-        while (handler.roster().runningRefreshes() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(handler.roster().runningRefreshes()).isZero();
+        await().atMost(TestClient.TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(handler.roster().runningRefreshes())
+                        .as("ICE server refreshes still running after the peer disconnected").isZero());
     }
 
     private static long expiry(JsonNode turn) {
