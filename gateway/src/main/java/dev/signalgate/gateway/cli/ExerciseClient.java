@@ -5,9 +5,11 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,7 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * typing, read marks, history pages, WebRTC offers, answers and ICE candidates to the partner, a token refresh, and
  * a leave of the consultation followed by a join with {@code since}. It checks what comes back: every request with
  * an {@code id} gets its {@code ack}, every message sent gets its {@code chat:confirmed}; an {@code error}, a
- * {@code chat:failed} or a close it did not ask for is a problem in the {@link ExerciseTally}.
+ * {@code chat:failed} or a close it did not ask for is a problem in the {@link ExerciseTally}. Except a
+ * {@code chat:failed} with {@code unavailable} (the store was too slow, as on a loaded machine): the contract says
+ * to retry with the same {@code tempId}, so the client does, as the adapter would, at its next message.
  *
  * <p>Ticks come from one scheduler thread at a time per connection; frames are sent one after the other (the JDK
  * client allows one outstanding send). The listener only records.
@@ -59,6 +63,8 @@ final class ExerciseClient implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean closing;
     private volatile String lastStored;
+    /** Room and tempId of own messages answered {@code chat:failed} with {@code unavailable}, to send again. */
+    private final Queue<String> toRetry = new ConcurrentLinkedQueue<>();
     private WebSocket socket;
 
     // Touched by the ticking thread only.
@@ -124,7 +130,12 @@ final class ExerciseClient implements WebSocket.Listener {
             case 3 -> send(frame("chat:stop_typing", inConsult ? consult : lobby));
             case 4 -> signal(offerer ? "webrtc:offer" : "webrtc:ice_candidate");
             case 5 -> {
-                if (tick % 30 == 15 && lastStored != null) {
+                String failed = toRetry.poll();
+                if (failed != null) {
+                    if (!retry(failed)) {
+                        toRetry.add(failed);
+                    }
+                } else if (tick % 30 == 15 && lastStored != null) {
                     retry(lastStored);
                 } else {
                     message(inConsult ? consult : lobby, false);
@@ -191,13 +202,16 @@ final class ExerciseClient implements WebSocket.Listener {
         }
     }
 
-    /** The same room, tempId and body again, as a client retrying after a reconnect: answered from the store. */
-    private void retry(String stored) {
+    /**
+     * The same room, tempId and body again, as a client retrying after a reconnect (answered from the store) or
+     * after {@code unavailable}; false while the client is out of that room.
+     */
+    private boolean retry(String stored) {
         int at = stored.indexOf('\n');
         String room = stored.substring(0, at);
         String tempId = stored.substring(at + 1);
         if (room.equals(consult) && !inConsult) {
-            return;
+            return false;
         }
         ObjectNode frame = frame("chat:send_message", room);
         frame.putObject("data").put("tempId", tempId).put("body", "exercise message " + tempId + " to " + room)
@@ -205,6 +219,7 @@ final class ExerciseClient implements WebSocket.Listener {
         unconfirmed.put(tempId, room);
         tally.retries.increment();
         request(frame);
+        return true;
     }
 
     private void signal(String type) {
@@ -322,7 +337,12 @@ final class ExerciseClient implements WebSocket.Listener {
                 }
             }
             case "chat:failed" -> {
-                if (user.equals(frame.path("from").asString())) {
+                if (user.equals(frame.path("from").asString())
+                        && "unavailable".equals(data.path("code").asString())
+                        && unconfirmed.remove(data.path("tempId").asString()) != null) {
+                    tally.unavailable.increment();
+                    toRetry.add(room + "\n" + data.path("tempId").asString());
+                } else if (user.equals(frame.path("from").asString())) {
                     unconfirmed.remove(data.path("tempId").asString());
                     tally.problem(user + ": message " + data.path("tempId").asString() + " failed: "
                             + data.path("code").asString() + " " + data.path("message").asString());

@@ -19,6 +19,8 @@ final class ExerciseTally {
     final LongAdder messagesSent = new LongAdder();
     final LongAdder confirmed = new LongAdder();
     final LongAdder retries = new LongAdder();
+    /** Own messages answered chat:failed with unavailable, and so sent again. */
+    final LongAdder unavailable = new LongAdder();
     final LongAdder replayed = new LongAdder();
     final LongAdder relayed = new LongAdder();
     final LongAdder signalsSent = new LongAdder();
@@ -51,7 +53,8 @@ final class ExerciseTally {
         return "exercise done: " + connections + " connections for " + seconds + " s, "
                 + framesSent.sum() + " frames sent, " + framesReceived.sum() + " received; "
                 + messagesSent.sum() + " messages sent, " + confirmed.sum() + " confirmed ("
-                + retries.sum() + " retries), " + relayed.sum() + " relayed, " + replayed.sum() + " replayed; "
+                + retries.sum() + " retries, " + unavailable.sum() + " of them after unavailable), "
+                + relayed.sum() + " relayed, " + replayed.sum() + " replayed; "
                 + signalsSent.sum() + " signals sent, " + signalsReceived.sum() + " received; "
                 + histories.sum() + " histories; " + acks.sum() + " acks; "
                 + httpFrames.sum() + " frames over HTTP; " + errors() + " errors";
