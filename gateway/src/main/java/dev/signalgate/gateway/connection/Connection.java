@@ -166,7 +166,10 @@ public final class Connection {
         firstFrameDeadline = nanos;
     }
 
-    /** When the token expires, skew included, in epoch milliseconds of the gateway's clock; set by {@link TokenExpiry}. */
+    /**
+     * When the token expires, skew included, in epoch milliseconds of the gateway's clock; set by
+     * {@link TokenExpiry}.
+     */
     long expiryDeadlineMillis() {
         return expiryDeadlineMillis;
     }

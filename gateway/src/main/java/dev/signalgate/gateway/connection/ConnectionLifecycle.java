@@ -14,7 +14,8 @@ import dev.signalgate.protocol.CloseCode;
  * What every connection goes through at its two ends, whatever carries it (a WebSocket or an HTTP session). Admitted:
  * registered and counted, welcomed first, then either refused because its user holds too many connections or
  * watched for token expiry and for the first-frame deadline (by the {@link ConnectionSweep}). Released:
- * unregistered, out of every room and call (the disconnect listeners), its outbox completed. One place, so both transports keep the same rules.
+ * unregistered, out of every room and call (the disconnect listeners), its outbox completed. One place, so both
+ * transports keep the same rules.
  */
 public final class ConnectionLifecycle {
 

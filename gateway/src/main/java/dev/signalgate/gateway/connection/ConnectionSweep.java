@@ -73,11 +73,6 @@ public final class ConnectionSweep implements AutoCloseable {
         return Duration.ofNanos(Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, shortest / 10)));
     }
 
-    /** The first ping of a connection opened now is due one ping interval from now. */
-    public long firstPingAt(long nowNanos) {
-        return nowNanos + pingIntervalNanos;
-    }
-
     /** One pass over every open connection; public for tests, which may drive it at chosen instants. */
     public void sweep() {
         long now = System.nanoTime();

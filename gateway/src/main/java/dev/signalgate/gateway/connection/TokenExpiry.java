@@ -4,9 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Closes a connection with 1008 (through the {@link ConnectionSweep}) once its token has expired, unless the client replaced the token with
- * {@code auth:refresh} in time. The deadline is {@code exp} plus the clock skew that verification tolerates, so a
- * token accepted at the upgrade is never cut sooner than verification would have refused it.
+ * Closes a connection with 1008 (through the {@link ConnectionSweep}) once its token has expired, unless the
+ * client replaced the token with {@code auth:refresh} in time. The deadline is {@code exp} plus the clock skew
+ * that verification tolerates, so a token accepted at the upgrade is never cut sooner than verification would
+ * have refused it.
  */
 public final class TokenExpiry {
 
@@ -29,7 +30,7 @@ public final class TokenExpiry {
      */
     boolean expired(Connection connection, long nowMillis) {
         return nowMillis >= connection.expiryDeadlineMillis()
-                && !connection.principal().expiresAt().plus(skew).isAfter(clock.instant());
+                && connection.principal().expiresAt().plus(skew).toEpochMilli() <= nowMillis;
     }
 
     /** Now, in epoch milliseconds of this expiry's clock. */

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
+import dev.signalgate.gateway.auth.HandshakeFilter;
 import dev.signalgate.gateway.connection.ConnectionRegistry;
 import dev.signalgate.gateway.room.Hub;
 import dev.signalgate.persistence.MessageWriter;
@@ -46,7 +47,7 @@ class ObservabilityConfiguration {
     }
 
     static boolean isConnectionPath(String path) {
-        return path.equals("/ws") || path.startsWith("/ws/");
+        return path.equals(HandshakeFilter.WS_PATH) || path.startsWith(HandshakeFilter.WS_PATH + "/");
     }
 
     @Bean
