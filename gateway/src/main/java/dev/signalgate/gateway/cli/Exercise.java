@@ -165,10 +165,14 @@ final class Exercise {
         }
     }
 
-    /** Waits until every connection has its answers; a problem naming what is missing otherwise. */
+    /**
+     * Waits until every connection has its answers, sending again what the store could not take in time; a
+     * problem naming what is missing otherwise.
+     */
     private boolean settle(List<ExerciseClient> connections, String what) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
+            connections.forEach(ExerciseClient::retryFailed);
             if (connections.stream().allMatch(ExerciseClient::settled)) {
                 return true;
             }

@@ -27,10 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
  * an {@code id} gets its {@code ack}, every message sent gets its {@code chat:confirmed}; an {@code error}, a
  * {@code chat:failed} or a close it did not ask for is a problem in the {@link ExerciseTally}. Except a
  * {@code chat:failed} with {@code unavailable} (the store was too slow, as on a loaded machine): the contract says
- * to retry with the same {@code tempId}, so the client does, as the adapter would, at its next message.
+ * to retry with the same {@code tempId}, so the client does, as the adapter would, at its next message, or in
+ * {@link #retryFailed()} once the traffic has ended.
  *
- * <p>Ticks come from one scheduler thread at a time per connection; frames are sent one after the other (the JDK
- * client allows one outstanding send). The listener only records.
+ * <p>Ticks come from one scheduler thread at a time per connection, then the drain's thread once they have
+ * stopped; frames are sent one after the other (the JDK client allows one outstanding send). The listener only
+ * records.
  */
 final class ExerciseClient implements WebSocket.Listener {
 
@@ -67,7 +69,7 @@ final class ExerciseClient implements WebSocket.Listener {
     private final Queue<String> toRetry = new ConcurrentLinkedQueue<>();
     private WebSocket socket;
 
-    // Touched by the ticking thread only.
+    // Touched by the ticking thread only, then by the drain's.
     private int ticks;
     private long ids;
     private boolean inConsult = true;
@@ -107,14 +109,7 @@ final class ExerciseClient implements WebSocket.Listener {
         }
         int tick = ticks++;
         if (rejoinAfter != null) {
-            if (!pending.containsKey(rejoinAfter)) {
-                rejoinAfter = null;
-                ObjectNode join = frame("chat:join_room", consult);
-                // A few messages back, so that the replay always has something to send.
-                join.putObject("data").put("since", Math.max(0, lastSeq.getOrDefault(consult, 0L) - 5));
-                request(join);
-                inConsult = true;
-            }
+            rejoinOnceLeft();
             return;
         }
         if (tick == 25) {
@@ -157,21 +152,38 @@ final class ExerciseClient implements WebSocket.Listener {
         }
     }
 
-    /** Whether every request was answered and every message confirmed. */
+    /**
+     * Once the ticks have stopped: sends again each message the store could not take in time, back in the
+     * consultation first if the rotation had left it. Nothing to do when no message waits for its retry.
+     */
+    void retryFailed() {
+        if (closing || toRetry.isEmpty() || (rejoinAfter != null && !rejoinOnceLeft())) {
+            return;
+        }
+        for (String failed = toRetry.poll(); failed != null; failed = toRetry.poll()) {
+            if (!retry(failed)) {
+                toRetry.add(failed);
+                return;
+            }
+        }
+    }
+
+    /** Whether every request was answered and every message confirmed, none waiting to be sent again. */
     boolean settled() {
-        return pending.isEmpty() && unconfirmed.isEmpty();
+        return pending.isEmpty() && unconfirmed.isEmpty() && toRetry.isEmpty();
     }
 
     /** What is still unanswered, for the report of a drain that timed out. */
     String unsettled() {
         return user + ": " + pending.size() + " requests unanswered " + pending.values() + ", "
-                + unconfirmed.size() + " messages unconfirmed";
+                + unconfirmed.size() + " messages unconfirmed, " + toRetry.size() + " waiting to be sent again";
     }
 
     /** Leaves the call and both rooms, each with an {@code id}. */
     void leave() {
         request(frame("webrtc:leave_room", consult));
         if (inConsult) {
+            inConsult = false;
             request(frame("chat:leave_room", consult));
         }
         request(frame("chat:leave_room", lobby));
@@ -186,6 +198,20 @@ final class ExerciseClient implements WebSocket.Listener {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "exercise done");
         }
         return closed;
+    }
+
+    /** Joins the consultation again, with {@code since}, once its leave is answered; whether it did. */
+    private boolean rejoinOnceLeft() {
+        if (pending.containsKey(rejoinAfter)) {
+            return false;
+        }
+        rejoinAfter = null;
+        ObjectNode join = frame("chat:join_room", consult);
+        // A few messages back, so that the replay always has something to send.
+        join.putObject("data").put("since", Math.max(0, lastSeq.getOrDefault(consult, 0L) - 5));
+        request(join);
+        inConsult = true;
+        return true;
     }
 
     private void message(String room, boolean withId) {

@@ -48,6 +48,55 @@ class ExerciseClientTest {
     }
 
     @Test
+    void aMessageThatFailedAsTheTrafficEndedIsSentAgainByTheDrainAndAwaited() {
+        String tempId = firstMessageSent();
+        receive("chat:failed", "unavailable", tempId);
+        answer(sent.get(0), "ack");
+
+        assertThat(client.settled()).isFalse();
+        assertThat(client.unsettled()).contains("1 waiting to be sent again");
+
+        sent.clear();
+        client.retryFailed();
+        assertThat(sent).singleElement().satisfies(retry -> {
+            assertThat(retry.path("type").asString()).isEqualTo("chat:send_message");
+            assertThat(retry.path("data").path("tempId").asString()).isEqualTo(tempId);
+        });
+        answer(sent.get(0), "ack");
+        receive("chat:confirmed", null, tempId);
+        assertThat(client.settled()).isTrue();
+        assertThat(tally.errors()).isZero();
+    }
+
+    @Test
+    void aRetryForTheConsultationWaitsUntilTheClientIsBackInIt() {
+        for (int i = 0; i < 9; i++) {
+            client.tick();
+        }
+        String lastToConsult = sent.stream()
+                .filter(frame -> "chat:send_message".equals(frame.path("type").asString()))
+                .filter(frame -> "exercise-consult-1".equals(frame.path("room").asString()))
+                .reduce((first, second) -> second).orElseThrow().path("data").path("tempId").asString();
+        receive("chat:failed", "unavailable", lastToConsult);
+        sent.stream().filter(frame -> frame.has("id")).toList().forEach(frame -> answer(frame, "ack"));
+        receive("chat:confirmed", null, firstTempIdTo("exercise-consult-1"));
+
+        sent.clear();
+        client.tick();
+        JsonNode leave = sent.get(0);
+        assertThat(leave.path("type").asString()).isEqualTo("chat:leave_room");
+
+        sent.clear();
+        client.retryFailed();
+        assertThat(sent).as("nothing before the leave is answered").isEmpty();
+        answer(leave, "ack");
+        client.retryFailed();
+        assertThat(sent).extracting(frame -> frame.path("type").asString())
+                .containsExactly("chat:join_room", "chat:send_message");
+        assertThat(sent.get(1).path("data").path("tempId").asString()).isEqualTo(lastToConsult);
+    }
+
+    @Test
     void aMessageThatFailedForAnyOtherReasonIsAnError() {
         receive("chat:failed", "internal", firstMessageSent());
 
@@ -62,12 +111,25 @@ class ExerciseClientTest {
         return message.path("data").path("tempId").asString();
     }
 
+    private String firstTempIdTo(String room) {
+        return sent.stream().filter(frame -> "chat:send_message".equals(frame.path("type").asString()))
+                .filter(frame -> room.equals(frame.path("room").asString())).findFirst().orElseThrow()
+                .path("data").path("tempId").asString();
+    }
+
     private void receive(String type, String code, String tempId) {
+        var data = JSON.createObjectNode().put("tempId", tempId);
+        if (code != null) {
+            data.put("code", code).put("message", "m");
+        }
         String frame = JSON.createObjectNode().put("type", type).put("room", "exercise-consult-1")
-                .put("from", "exercise-doctor-1")
-                .set("data", JSON.createObjectNode().put("tempId", tempId).put("code", code).put("message", "m"))
-                .toString();
+                .put("from", "exercise-doctor-1").put("seq", 1).set("data", data).toString();
         client.onText(recordingSocket(), frame, true);
+    }
+
+    private void answer(JsonNode request, String type) {
+        client.onText(recordingSocket(), JSON.createObjectNode().put("type", type)
+                .put("id", request.path("id").asString()).toString(), true);
     }
 
     private WebSocket recordingSocket() {
