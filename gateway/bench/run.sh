@@ -29,7 +29,8 @@
 #   BENCH_BUILD=0                   1: rebuild the jar first (mvn -DskipTests package)
 #   BENCH_TIMEOUT=1800              hard limit for the whole run, seconds
 #   BENCH_OUT=gateway/target/bench  where results, logs and the driver's build go
-#   BENCH_GATEWAY_JVM=              the gateway's JVM options (default "-Xms1g -Xmx4g -XX:+UseG1GC"), e.g. with
+#   BENCH_GATEWAY_JVM=              the gateway's JVM options (default "-Xms1g -Xmx4g -XX:+UseG1GC
+#                                   -XX:MaxGCPauseMillis=20", as the README's production launch), e.g. with
 #                                   "-Xlog:gc:file=gc.log" added
 #   BENCH_JAVA_OPTS=                more -Dbench.* settings for the driver (see src/bench/java/.../Settings.java),
 #                                   e.g. "-Dbench.fanout.members=200 -Dbench.persistence.rooms=50"
@@ -99,7 +100,7 @@ for jdk in "${jdks[@]}"; do
     if [ "${BENCH_LAUNCH:-cache}" = cache ]; then
         echo "== $label: preparing the production launch (class cache)"
         rm -rf "$out/launch-$label"
-        JAVA_HOME="$jdk" JAVA_OPTS="${BENCH_GATEWAY_JVM:--Xms1g -Xmx4g -XX:+UseG1GC}" \
+        JAVA_HOME="$jdk" JAVA_OPTS="${BENCH_GATEWAY_JVM:--Xms1g -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20}" \
             "$gateway/bin/prepare-launch" "$out/gateway.jar" "$out/launch-$label"
         launch="$out/launch-$label"
     fi

@@ -37,7 +37,7 @@ final class Settings {
     final int connectConcurrency = integer("bench.connectConcurrency", 200);
     final int clientThreads = integer("bench.clientThreads", 2);
     final boolean profile = Boolean.parseBoolean(string("bench.profile", "false"));
-    final String gatewayJvmOptions = string("bench.gatewayJvm", "-Xms1g -Xmx4g -XX:+UseG1GC");
+    final String gatewayJvmOptions = string("bench.gatewayJvm", "-Xms1g -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20");
     /** The JDK the gateway runs on (the driver's own by default); {@code jdkLabel} names it in the results. */
     final Path gatewayJavaHome = Path.of(string("bench.gatewayJavaHome", System.getProperty("java.home")));
     final String jdkLabel = string("bench.jdkLabel", "jdk" + Runtime.version().feature());
