@@ -83,6 +83,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One set of options for the cache's training run and the gateway it starts: a cache fits only the options it was
+# made with.
+gateway_jvm="${BENCH_GATEWAY_JVM:--Xms1g -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20}"
+
 profile=false
 [ "${BENCH_PROFILE:-0}" = 1 ] && profile=true
 
@@ -100,7 +104,7 @@ for jdk in "${jdks[@]}"; do
     if [ "${BENCH_LAUNCH:-cache}" = cache ]; then
         echo "== $label: preparing the production launch (class cache)"
         rm -rf "$out/launch-$label"
-        JAVA_HOME="$jdk" JAVA_OPTS="${BENCH_GATEWAY_JVM:--Xms1g -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20}" \
+        JAVA_HOME="$jdk" JAVA_OPTS="$gateway_jvm" \
             "$gateway/bin/prepare-launch" "$out/gateway.jar" "$out/launch-$label"
         launch="$out/launch-$label"
     fi
@@ -120,7 +124,7 @@ for jdk in "${jdks[@]}"; do
             -Dbench.warmupSeconds="${BENCH_WARMUP_SECONDS:-3}" \
             -Dbench.measureSeconds="${BENCH_MEASURE_SECONDS:-15}" \
             -Dbench.profile="$profile" \
-            ${BENCH_GATEWAY_JVM:+"-Dbench.gatewayJvm=$BENCH_GATEWAY_JVM"} \
+            -Dbench.gatewayJvm="$gateway_jvm" \
             -Dbench.command="${BENCH_COMMAND:-gateway/bench/run.sh}" \
             ${BENCH_JAVA_OPTS:-} \
             dev.signalgate.bench.Bench

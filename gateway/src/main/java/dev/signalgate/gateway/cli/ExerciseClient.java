@@ -125,11 +125,8 @@ final class ExerciseClient implements WebSocket.Listener {
             case 3 -> send(frame("chat:stop_typing", inConsult ? consult : lobby));
             case 4 -> signal(offerer ? "webrtc:offer" : "webrtc:ice_candidate");
             case 5 -> {
-                String failed = toRetry.poll();
-                if (failed != null) {
-                    if (!retry(failed)) {
-                        toRetry.add(failed);
-                    }
+                if (!toRetry.isEmpty()) {
+                    retryNext();
                 } else if (tick % 30 == 15 && lastStored != null) {
                     retry(lastStored);
                 } else {
@@ -160,11 +157,8 @@ final class ExerciseClient implements WebSocket.Listener {
         if (closing || toRetry.isEmpty() || (rejoinAfter != null && !rejoinOnceLeft())) {
             return;
         }
-        for (String failed = toRetry.poll(); failed != null; failed = toRetry.poll()) {
-            if (!retry(failed)) {
-                toRetry.add(failed);
-                return;
-            }
+        while (retryNext()) {
+            // until none is left, or the next one waits for the client to be back in its room
         }
     }
 
@@ -226,6 +220,19 @@ final class ExerciseClient implements WebSocket.Listener {
         } else {
             send(frame);
         }
+    }
+
+    /** Sends the oldest message waiting for its retry, unless the client is out of its room; whether it went. */
+    private boolean retryNext() {
+        String failed = toRetry.poll();
+        if (failed == null) {
+            return false;
+        }
+        if (retry(failed)) {
+            return true;
+        }
+        toRetry.add(failed);
+        return false;
     }
 
     /**
