@@ -1,8 +1,11 @@
 package dev.signalgate.gateway.cluster;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +31,8 @@ import dev.signalgate.gateway.support.Tokens;
  */
 public final class ClusterBench {
 
+    private static final int WARM_UP_FRAMES = 2000;
+
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
         // Frames per second the sender keeps to; 0 sends as fast as it can (throughput, latency is then queueing).
@@ -39,11 +44,12 @@ public final class ClusterBench {
             Receiver cross = new Receiver(cluster.port(1), "cross", room, count);
             try (TestClient sender = TestClient.connected(cluster.port(0), Tokens.forUser("sender"))) {
                 sender.request(Frames.of("chat:join_room", room).id("j").build());
-                // Warm-up.
-                for (int i = 0; i < 2000; i++) {
+                // Warm-up, over once both receivers have every one of these frames.
+                for (int i = 0; i < WARM_UP_FRAMES; i++) {
                     sender.send("{\"type\":\"chat:typing\",\"room\":\"bench\",\"data\":{\"t\":-1}}");
                 }
-                Thread.sleep(2000);
+                await("both receivers warmed up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> same.warmUps.get() >= WARM_UP_FRAMES && cross.warmUps.get() >= WARM_UP_FRAMES);
                 same.reset();
                 cross.reset();
                 long start = System.nanoTime();
@@ -75,6 +81,8 @@ public final class ClusterBench {
         final int count;
         final long[] latencies;
         final AtomicInteger received = new AtomicInteger();
+        final AtomicInteger warmUps = new AtomicInteger();
+        private final CountDownLatch joined = new CountDownLatch(1);
         volatile long last;
         volatile boolean measuring;
         CountDownLatch done = new CountDownLatch(1);
@@ -88,8 +96,11 @@ public final class ClusterBench {
             socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .header("Authorization", "Bearer " + Tokens.forUser(name))
                     .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), this).get(10, TimeUnit.SECONDS);
-            socket.sendText("{\"type\":\"chat:join_room\",\"room\":\"" + room + "\"}", true).join();
-            Thread.sleep(500);
+            socket.sendText("{\"type\":\"chat:join_room\",\"room\":\"" + room + "\",\"id\":\"join\"}", true)
+                    .join();
+            if (!joined.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + ": no ack for its join within 10 s");
+            }
         }
 
         void reset() {
@@ -105,9 +116,13 @@ public final class ClusterBench {
                 String text = partial.toString();
                 partial.setLength(0);
                 int at = text.indexOf("\"t\":");
-                if (measuring && at >= 0 && text.contains("chat:typing")) {
+                if (text.contains("\"type\":\"ack\"")) {
+                    joined.countDown();
+                } else if (at >= 0 && text.contains("chat:typing")) {
                     long sentAt = Long.parseLong(text.substring(at + 4, text.indexOf('}', at)).trim());
-                    if (sentAt > 0) {
+                    if (sentAt < 0) {
+                        warmUps.incrementAndGet();
+                    } else if (measuring && sentAt > 0) {
                         int n = received.getAndIncrement();
                         if (n < count) {
                             latencies[n] = now - sentAt;

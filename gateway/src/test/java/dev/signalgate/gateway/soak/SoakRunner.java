@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -131,23 +132,18 @@ public final class SoakRunner {
             }, ThreadLocalRandom.current().nextLong(period), period, TimeUnit.MILLISECONDS);
         }
 
+        // The load runs for the duration; the reporter reports every 30 s and takes the snapshots on time.
         long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        boolean warmedUp = false;
-        long nextReport = start + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
-            Thread.sleep(500);
-            long now = System.nanoTime();
-            if (!warmedUp && now - start >= Math.min(TimeUnit.SECONDS.toNanos(30), duration.toNanos() / 4)) {
-                snapshots.add(Snapshot.take("load on, warmed up", registry));
-                warmedUp = true;
-            }
-            if (now >= nextReport) {
-                progress(now - start, registry, stats);
-                nextReport += TimeUnit.SECONDS.toNanos(30);
-            }
-        }
-        snapshots.add(Snapshot.take("load on, at the end", registry));
+        ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("soak-report"));
+        reporter.scheduleAtFixedRate(() -> progress(System.nanoTime() - start, registry, stats), 30, 30,
+                TimeUnit.SECONDS);
+        ScheduledFuture<Snapshot> warmedUp = reporter.schedule(() -> Snapshot.take("load on, warmed up", registry),
+                Math.min(TimeUnit.SECONDS.toNanos(30), duration.toNanos() / 4), TimeUnit.NANOSECONDS);
+        ScheduledFuture<Snapshot> atTheEnd = reporter.schedule(() -> Snapshot.take("load on, at the end", registry),
+                duration.toNanos(), TimeUnit.NANOSECONDS);
+        snapshots.add(warmedUp.get());
+        snapshots.add(atTheEnd.get());
+        reporter.shutdownNow();
 
         scheduler.shutdown();
         scheduler.awaitTermination(30, TimeUnit.SECONDS);
@@ -157,7 +153,7 @@ public final class SoakRunner {
         clients.forEach(SoakClient::stop);
         awaitAtMost30s(() -> registry.connectionCount() == 0);
         clientIo.shutdown();
-        Thread.sleep(2_000);
+        clientIo.awaitTermination(30, TimeUnit.SECONDS);
         snapshots.add(Snapshot.take("clients gone, idle", registry));
 
         progress(System.nanoTime() - start, registry, stats);
@@ -200,14 +196,23 @@ public final class SoakRunner {
     /** What the process holds at one moment. */
     record Snapshot(String phase, long heapAfterGc, long openFds, int liveThreads, int connections) {
 
-        static Snapshot take(String phase, ConnectionRegistry registry) throws InterruptedException {
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-                Thread.sleep(200);
+        /** Collects until the heap in use stops falling (what a collection frees may free more), at most 10 times. */
+        static Snapshot take(String phase, ConnectionRegistry registry) {
+            long heap = collectAndMeasure();
+            for (int i = 0; i < 10; i++) {
+                long again = collectAndMeasure();
+                if (again >= heap) {
+                    break;
+                }
+                heap = again;
             }
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             return new Snapshot(phase, heap, countOpenFds(), ManagementFactory.getThreadMXBean().getThreadCount(),
                     registry.connectionCount());
+        }
+
+        private static long collectAndMeasure() {
+            System.gc();
+            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         }
 
         static long countOpenFds() {
