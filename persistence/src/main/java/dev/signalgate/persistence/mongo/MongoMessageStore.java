@@ -162,6 +162,21 @@ public final class MongoMessageStore implements MessageStore {
         return template.remove(new Query(where(TS).lt(cutoff)), COLLECTION).map(DeleteResult::getDeletedCount);
     }
 
+    /**
+     * Deletes every message of a room, with its seq floor: for rooms nobody will write again, such as the synthetic
+     * rooms of the gateway's warm-up. Not for rooms in use: a message stored while this runs may survive it, and
+     * the room's numbering starts again at 1 afterwards.
+     *
+     * @return how many messages were deleted
+     */
+    public Mono<Long> deleteRoom(String room) {
+        Mono<Long> messages = template.remove(new Query(where(ROOM).is(room)), COLLECTION)
+                .map(DeleteResult::getDeletedCount);
+        Mono<Void> floor = floors == null ? Mono.empty() : floors.delete(room);
+        return messages.flatMap(deleted -> floor.thenReturn(deleted))
+                .doFinally(signal -> seqCache.forget(room));
+    }
+
     @Override
     public Flux<StoredMessage> appendAll(List<NewMessage> batch) {
         return Flux.defer(() -> {

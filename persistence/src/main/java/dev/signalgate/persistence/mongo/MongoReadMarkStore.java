@@ -5,6 +5,7 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.util.Map;
 import java.util.Objects;
 
+import com.mongodb.client.result.DeleteResult;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -68,5 +69,10 @@ public final class MongoReadMarkStore implements ReadMarkStore {
     public Mono<Map<String, Long>> marks(String room) {
         return template.find(new Query(where(ROOM).is(room)), Document.class, COLLECTION)
                 .collectMap(document -> document.getString(USER_ID), document -> ((Number) document.get(SEQ)).longValue());
+    }
+
+    /** Deletes every read mark of a room; see {@link MongoMessageStore#deleteRoom}. Answers how many there were. */
+    public Mono<Long> deleteRoom(String room) {
+        return template.remove(new Query(where(ROOM).is(room)), COLLECTION).map(DeleteResult::getDeletedCount);
     }
 }

@@ -48,6 +48,13 @@ final class SeqFloors {
                 .defaultIfEmpty(0L);
     }
 
+    /** Deletes a room's floor. */
+    Mono<Void> delete(String room) {
+        return template.getCollection(COLLECTION)
+                .flatMap(collection -> Mono.from(collection.deleteOne(Filters.eq("_id", room))))
+                .then();
+    }
+
     /** Raises each room's floor to at least the given seq, in one unordered bulk write. */
     Mono<Void> raise(Map<String, Long> topSeqs) {
         if (topSeqs.isEmpty()) {

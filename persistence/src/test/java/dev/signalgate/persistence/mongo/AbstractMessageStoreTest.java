@@ -440,6 +440,26 @@ abstract class AbstractMessageStoreTest {
     }
 
     @Test
+    void deletingARoomLeavesOtherRoomsAndRestartsItsNumbering() {
+        MongoMessageStore retaining = new MongoMessageStore(fixture.template(), Duration.ofDays(30));
+        append(retaining, chats("room:gone", "alice", 3));
+        append(retaining, chats("room:kept", "alice", 2));
+        marks.advance("room:gone", "alice", 3).block(TIMEOUT);
+        marks.advance("room:kept", "alice", 2).block(TIMEOUT);
+
+        StepVerifier.create(retaining.deleteRoom("room:gone")).expectNext(3L).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(marks.deleteRoom("room:gone")).expectNext(1L).expectComplete().verify(TIMEOUT);
+
+        assertThat(documentsOf("room:gone")).isEmpty();
+        StepVerifier.create(retaining.lastSeq("room:gone")).expectNext(0L).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(marks.marks("room:gone")).expectNext(Map.of()).expectComplete().verify(TIMEOUT);
+        assertThat(seqs(append(retaining, chats("room:gone", "bob", 1)))).containsExactly(1L);
+        assertThat(documentsOf("room:kept")).hasSize(2);
+        StepVerifier.create(retaining.lastSeq("room:kept")).expectNext(2L).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(marks.marks("room:kept")).expectNext(Map.of("alice", 2L)).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
     void readMarksOnlyMoveForward() {
         StepVerifier.create(marks.advance("room:a", "alice", 5)).expectNext(5L).expectComplete().verify(TIMEOUT);
         StepVerifier.create(marks.advance("room:a", "alice", 3)).expectNext(5L).expectComplete().verify(TIMEOUT);
