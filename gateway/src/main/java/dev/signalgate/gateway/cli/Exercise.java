@@ -23,18 +23,25 @@ import dev.signalgate.gateway.auth.TokenMinter;
  * The run of the {@code exercise} sub-command, in phases that each have a deadline: wait for the gateway's health,
  * open every connection, join, send traffic for the given time, wait until every request is answered and every
  * message confirmed, leave, close with 1000. Connections come in pairs, the doctor and the patient of one
- * consultation room ({@code exercise-consult-<n>}), and all of them share {@code exercise-lobby}.
+ * consultation room ({@code <prefix>consult-<n>}), and all of them share {@code <prefix>lobby}; users are
+ * {@code <prefix>doctor-<n>} and {@code <prefix>patient-<n>}, and their tokens may join {@code <prefix>*}. The
+ * sub-command's prefix is {@value #COMMAND_PREFIX}; the gateway's own warm-up runs it in-process with a prefix of
+ * its own ({@link #runNow()}: it cannot wait for a health that only turns UP once it is done).
  */
-final class Exercise {
+public final class Exercise {
+
+    /** The prefix of the {@code exercise} sub-command's rooms and users. */
+    public static final String COMMAND_PREFIX = "exercise-";
 
     /** A connection's frames per second stay below the gateway's default rate limit (50/s). */
-    static final int MAX_RATE_PER_CONNECTION = 40;
+    public static final int MAX_RATE_PER_CONNECTION = 40;
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration STEP = Duration.ofMillis(100);
 
     private final URI url;
     private final String shownUrl;
     private final TokenMinter minter;
+    private final String prefix;
     private final int clients;
     private final int rate;
     private final Duration traffic;
@@ -43,10 +50,12 @@ final class Exercise {
     private final ExerciseTally tally = new ExerciseTally();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(ExerciseClient.TIMEOUT).build();
 
-    Exercise(URI url, TokenMinter minter, int clients, int rate, Duration traffic, Duration wait, PrintStream out) {
+    public Exercise(URI url, TokenMinter minter, String prefix, int clients, int rate, Duration traffic,
+            Duration wait, PrintStream out) {
         this.url = url;
         this.shownUrl = url.toString();
         this.minter = minter;
+        this.prefix = prefix;
         this.clients = clients;
         this.rate = rate;
         this.traffic = traffic;
@@ -54,20 +63,25 @@ final class Exercise {
         this.out = out;
     }
 
-    /** Runs every phase; answers the tally, with a problem for each thing that went wrong. */
+    /** Runs every phase once the gateway is healthy; answers the tally, with a problem for each thing that went wrong. */
     ExerciseTally run() throws InterruptedException {
         String refused = awaitHealthy();
         if (refused != null) {
             tally.problem(refused);
             return tally;
         }
+        return runNow();
+    }
+
+    /** Runs every phase but the wait for health; answers the tally. */
+    public ExerciseTally runNow() throws InterruptedException {
         List<ExerciseClient> connections = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             int pair = i / 2;
             boolean doctor = i % 2 == 0;
-            String user = "exercise-" + (doctor ? "doctor-" : "patient-") + pair;
-            String partner = "exercise-" + (doctor ? "patient-" : "doctor-") + pair;
-            connections.add(new ExerciseClient(user, partner, doctor, "exercise-consult-" + pair, "exercise-lobby",
+            String user = prefix + (doctor ? "doctor-" : "patient-") + pair;
+            String partner = prefix + (doctor ? "patient-" : "doctor-") + pair;
+            connections.add(new ExerciseClient(user, partner, doctor, consultRoom(pair), lobbyRoom(),
                     () -> token(user, doctor), tally));
         }
         try {
@@ -92,7 +106,25 @@ final class Exercise {
 
     private String token(String user, boolean doctor) {
         return minter.mint(user, doctor ? "Exercise Doctor" : "Exercise Patient", doctor ? "doctor" : "patient",
-                List.of("exercise-*"), Duration.ofHours(1));
+                List.of(prefix + "*"), Duration.ofHours(1));
+    }
+
+    /** Every room the run may store messages and read marks in. */
+    public List<String> rooms() {
+        List<String> rooms = new ArrayList<>();
+        for (int pair = 0; pair < clients / 2; pair++) {
+            rooms.add(consultRoom(pair));
+        }
+        rooms.add(lobbyRoom());
+        return rooms;
+    }
+
+    private String consultRoom(int pair) {
+        return prefix + "consult-" + pair;
+    }
+
+    private String lobbyRoom() {
+        return prefix + "lobby";
     }
 
     /** Null once {@code /actuator/health} answers UP; otherwise why not, after {@link #wait}. */

@@ -89,7 +89,7 @@ public final class ExerciseCommand {
                 env.get("GATEWAY_JWT_AUDIENCE"));
         ExerciseTally tally;
         try {
-            tally = new Exercise(url, minter, clients, rate, Duration.ofSeconds(seconds), wait, out).run();
+            tally = new Exercise(url, minter, Exercise.COMMAND_PREFIX, clients, rate, Duration.ofSeconds(seconds), wait, out).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("exercise failed: interrupted");

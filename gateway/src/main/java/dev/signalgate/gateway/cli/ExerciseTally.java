@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * What the {@code exercise} sub-command counted over all its connections, and the first problems it met. Every
  * problem counts as an error; only the first {@value #KEPT} are kept word for word, for the report.
  */
-final class ExerciseTally {
+public final class ExerciseTally {
 
     private static final int KEPT = 10;
 
@@ -39,17 +39,17 @@ final class ExerciseTally {
         }
     }
 
-    int errors() {
+    public int errors() {
         return errors.get();
     }
 
     /** The first problems, in the order they were met. */
-    List<String> problems() {
+    public List<String> problems() {
         return List.copyOf(problems);
     }
 
     /** One line for the log of a training run, which tests and operators look for. */
-    String summary(int connections, long seconds) {
+    public String summary(int connections, long seconds) {
         return "exercise done: " + connections + " connections for " + seconds + " s, "
                 + framesSent.sum() + " frames sent, " + framesReceived.sum() + " received; "
                 + messagesSent.sum() + " messages sent, " + confirmed.sum() + " confirmed ("
