@@ -29,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  *     core and makes most of a room's deliveries cross to another thread (fan-out into a 1,000-member room on
  *     2 cores: 209,000 deliveries/s with 4 loops, 222,000–228,000 with 2; see gateway/BENCHMARKS.md)
  * @param removal what a backend's removal of a user from a room leaves behind
+ * @param warmUp the traffic the gateway sends itself before it reports UP
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -44,7 +45,8 @@ public record GatewayProperties(
         @DefaultValue Turn turn,
         @DefaultValue Cluster cluster,
         @DefaultValue("0") int ioThreads,
-        @DefaultValue Removal removal) {
+        @DefaultValue Removal removal,
+        @DefaultValue WarmUp warmUp) {
 
     /** {@link #ioThreads}, with 0 resolved to the number of available processors. */
     public int effectiveIoThreads() {
@@ -196,6 +198,23 @@ public record GatewayProperties(
      *     lifetime, or an old token gets back in once the removal is forgotten
      */
     public record Removal(@DefaultValue("24h") Duration remember) {
+    }
+
+    /**
+     * Before it reports UP, the gateway sends itself the traffic of its clients over loopback, so that the JIT has
+     * compiled the handshake, join, chat and signaling paths when the first real clients come (see
+     * {@code dev.signalgate.gateway.warmup.WarmUp}). Needs the HS256 secret: a gateway that only verifies
+     * JWKS-signed tokens skips it.
+     *
+     * @param enabled whether to warm up (default true)
+     * @param connections short connections first, each upgraded, welcomed, joined and closed (default 2,000)
+     * @param clients connections of the chat and signaling traffic that follows, an even number (default 40)
+     * @param traffic how long that traffic runs (default 3 s)
+     * @param timeout the longest the health waits for the warm-up before it answers UP anyway (default 60 s)
+     */
+    public record WarmUp(@DefaultValue("true") boolean enabled, @DefaultValue("2000") int connections,
+            @DefaultValue("40") int clients, @DefaultValue("3s") Duration traffic,
+            @DefaultValue("60s") Duration timeout) {
     }
 
     /**

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import dev.signalgate.gateway.auth.UserPrincipal;
 import dev.signalgate.gateway.connection.Connection;
 import dev.signalgate.gateway.room.Hub;
+import dev.signalgate.gateway.warmup.WarmUpRooms;
 
 /**
  * The audit trail for healthcare deployments, on the logger {@value #LOGGER}: who (user id and role) entered or
@@ -20,6 +21,8 @@ import dev.signalgate.gateway.room.Hub;
  * key-value pairs ({@code event.action}, {@code user.id}, {@code user.role}, {@code room}, {@code connection.id}),
  * which the structured formats ({@code ecs}, {@code logstash}) write as JSON fields. Never a message body, an SDP,
  * a candidate or a token: the observer events carry none of them.
+ *
+ * <p>The warm-up's synthetic rooms ({@link WarmUpRooms}) are left out: nobody's data is in them.
  *
  * <p>Route it to its own file with {@code gateway.audit.file} ({@link AuditFile}), or with the logger name in
  * your own logback configuration; turn it off with {@code gateway.audit.enabled=false}.
@@ -44,7 +47,7 @@ public final class AuditLog implements GatewayObserver {
 
     @Override
     public void joined(Connection connection, String kind, String room, boolean firstOfUser) {
-        if (!enabled) {
+        if (!enabled || WarmUpRooms.owns(room)) {
             return;
         }
         record(kind + ".joined", connection, room, -1);
@@ -58,7 +61,7 @@ public final class AuditLog implements GatewayObserver {
 
     @Override
     public void left(Connection connection, String kind, String room, boolean lastOfUser) {
-        if (!enabled) {
+        if (!enabled || WarmUpRooms.owns(room)) {
             return;
         }
         record(kind + ".left", connection, room, -1);

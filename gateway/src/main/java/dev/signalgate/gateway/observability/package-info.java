@@ -7,7 +7,8 @@
  * {@link dev.signalgate.gateway.observability.GatewayEvents} calls: they never take part in the traffic, never block
  * it, and never see a token or a message body. Metric tags are bounded: no room or user id is ever a tag.
  *
- * <p>Dependencies point one way: this package uses {@code connection} and {@code auth}; those report through the
+ * <p>Dependencies point one way: this package uses {@code connection}, {@code auth} and {@code warmup}'s room
+ * names; those report through the
  * interfaces they declare ({@code ConnectionEvents}, {@code HandshakeRefusals}), which {@code GatewayEvents}
  * implements, and never import this package.
  */
