@@ -112,10 +112,12 @@ public final class WarmUp implements ApplicationListener<ApplicationReadyEvent>,
                     new PrintStream(OutputStream.nullOutputStream()));
             ExerciseTally tally = exercise.runNow();
             long deleted = forget(exercise.rooms());
+            long compiling = JitQuiet.await(deadlineNanos);
             log.info("warm-up done in {} ms: {} connections joined in {} ms ({} failed{}); {}; {} stored messages"
-                    + " deleted", millisSince(started), churn.joined(), (churned - started) / 1_000_000,
-                    churn.failed(), churn.firstFailure() == null ? "" : ", first: " + churn.firstFailure(),
-                    tally.summary(settings.clients(), settings.traffic().toSeconds()), deleted);
+                    + " deleted; the JIT quiet {} ms later", millisSince(started), churn.joined(),
+                    (churned - started) / 1_000_000, churn.failed(),
+                    churn.firstFailure() == null ? "" : ", first: " + churn.firstFailure(),
+                    tally.summary(settings.clients(), settings.traffic().toSeconds()), deleted, compiling);
             if (tally.errors() > 0) {
                 log.warn("warm-up traffic met {} problems; the first: {}", tally.errors(), tally.problems());
             }
