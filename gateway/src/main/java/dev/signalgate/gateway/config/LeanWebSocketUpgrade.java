@@ -18,6 +18,7 @@ import dev.signalgate.gateway.auth.HandshakeFilter;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
 
 /**
  * The upgrade of Spring's {@code ReactorNettyRequestUpgradeStrategy}, with a session that keeps only what the
@@ -52,8 +53,19 @@ final class LeanWebSocketUpgrade implements RequestUpgradeStrategy {
         }
         WebsocketServerSpec built = builder.build();
         // Like Spring's: commit the response first, which runs WebFlux's pre-commit actions.
-        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket((in, out) ->
-                handler.handle(new ReactorNettyWebSocketSession(in, out, info, bufferFactory,
-                        built.maxFramePayloadLength())), built)));
+        return response.setComplete().then(Mono.defer(() -> reactorResponse.sendWebsocket((in, out) -> {
+            forgetRequestHeaders(in);
+            return handler.handle(new ReactorNettyWebSocketSession(in, out, info, bufferFactory,
+                    built.maxFramePayloadLength()));
+        }, built)));
+    }
+
+    /**
+     * Empties the upgrade request's headers, which Reactor Netty keeps for the socket's life: read by the handshake
+     * checks already, they held about a kilobyte per idle connection (more from browsers: cookies, user agent),
+     * the bearer token among them.
+     */
+    static void forgetRequestHeaders(WebsocketInbound in) {
+        in.headers().clear();
     }
 }
