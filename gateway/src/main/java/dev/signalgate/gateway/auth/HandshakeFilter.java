@@ -31,6 +31,8 @@ import reactor.core.publisher.Mono;
 public final class HandshakeFilter implements WebFilter, Ordered {
 
     public static final String WS_PATH = "/ws";
+    /** The {@code WWW-Authenticate} header of a 401. */
+    public static final String INVALID_TOKEN_CHALLENGE = "Bearer error=\"invalid_token\"";
 
     private static final Logger log = LoggerFactory.getLogger(HandshakeFilter.class);
 
@@ -73,38 +75,49 @@ public final class HandshakeFilter implements WebFilter, Ordered {
      *     that open ones can still be drained
      */
     public Mono<UserPrincipal> admit(ServerWebExchange exchange, String token, boolean opening) {
+        return admit(exchange.getRequest().getHeaders().getOrigin(), token, opening, (status, error, message,
+                retryAfter) -> {
+            if (retryAfter != null) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
+            }
+            return writeRefusal(exchange, status, error, message);
+        });
+    }
+
+    /**
+     * The same checks for a request that is not a Spring exchange (the upgrade served by Reactor Netty directly):
+     * {@code refusal} writes the answer of a refused request.
+     */
+    public Mono<UserPrincipal> admit(String origin, String token, boolean opening, Refusal refusal) {
         if (opening && !accepting) {
-            return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is shutting down")
-                    .then(Mono.empty());
+            return refuse(refusal, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the gateway is shutting down",
+                    null);
         }
-        String origin = exchange.getRequest().getHeaders().getOrigin();
         if (!origins.allows(origin)) {
             log.info("handshake refused: origin not allowed ({})", Payloads.truncate(origin));
-            return refuse(exchange, HttpStatus.FORBIDDEN, "forbidden", "origin not allowed").then(Mono.empty());
+            return refuse(refusal, HttpStatus.FORBIDDEN, "forbidden", "origin not allowed", null);
         }
         if (token == null) {
-            return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", "no token: send Authorization: Bearer"
-                    + " <jwt> or the access_token query parameter").then(Mono.empty());
+            return refuse(refusal, HttpStatus.UNAUTHORIZED, "unauthorized", "no token: send Authorization: Bearer"
+                    + " <jwt> or the access_token query parameter", null);
         }
         return verifier.verify(token)
                 .onErrorResume(TokenRefusedException.class, refused -> {
                     log.info("handshake refused: {}", refused.getMessage());
-                    return refuse(exchange, HttpStatus.UNAUTHORIZED, "unauthorized", refused.getMessage())
-                            .then(Mono.empty());
+                    return refuse(refusal, HttpStatus.UNAUTHORIZED, "unauthorized", refused.getMessage(), null);
                 })
                 .onErrorResume(KeysUnavailableException.class, unavailable -> {
                     log.info("handshake refused: signing keys unavailable, retry after {} s",
                             unavailable.retryAfter().toSeconds());
-                    exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                    return refuse(refusal, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", unavailable.getMessage(),
                             String.valueOf(unavailable.retryAfter().toSeconds()));
-                    return refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", unavailable.getMessage())
-                            .then(Mono.empty());
                 });
     }
 
-    private Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String error, String message) {
+    private Mono<UserPrincipal> refuse(Refusal refusal, HttpStatus status, String error, String message,
+            String retryAfter) {
         refusals.handshakeRefused(status.value());
-        return writeRefusal(exchange, status, error, message);
+        return refusal.write(status, error, message, retryAfter).then(Mono.empty());
     }
 
     /** Writes a JSON refusal: {@code {"error","message"}}, with {@code WWW-Authenticate} on 401. */
@@ -114,9 +127,22 @@ public final class HandshakeFilter implements WebFilter, Ordered {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         if (status == HttpStatus.UNAUTHORIZED) {
-            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN_CHALLENGE);
         }
-        String body = "{\"error\":\"" + error + "\",\"message\":\"" + JsonText.escape(message) + "\"}";
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(refusalBody(error, message))));
+    }
+
+    /** The JSON of a refusal: {@code {"error","message"}}, UTF-8. */
+    public static byte[] refusalBody(String error, String message) {
+        return ("{\"error\":\"" + error + "\",\"message\":\"" + JsonText.escape(message) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes the answer of a refused request. */
+    @FunctionalInterface
+    public interface Refusal {
+
+        /** @param retryAfter the {@code Retry-After} header's value, or null for none */
+        Mono<Void> write(HttpStatus status, String error, String message, String retryAfter);
     }
 }

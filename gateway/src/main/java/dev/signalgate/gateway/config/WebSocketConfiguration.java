@@ -5,6 +5,7 @@ import java.util.Map;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,7 +27,8 @@ import reactor.netty.resources.LoopResources;
  * <p>Frames larger than {@code gateway.limits.max-frame-size} make Netty close the connection with 1009.
  * Compression stays off: per-connection deflate roughly doubles CPU for small signaling frames and would defeat
  * encoding each envelope once per fan-out. Netty answers pings itself. Sessions keep only the principal of their
- * handshake ({@link LeanWebSocketUpgrade}).
+ * handshake ({@link LeanWebSocketUpgrade}). Well-formed upgrades are served by Reactor Netty's routes ahead of
+ * WebFlux ({@link WebSocketRoute}); WebFlux answers the rest.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSocketConfiguration implements WebFluxConfigurer {
@@ -44,9 +46,18 @@ class WebSocketConfiguration implements WebFluxConfigurer {
 
     @Override
     public WebSocketService getWebSocketService() {
+        return new HandshakeWebSocketService(new LeanWebSocketUpgrade(this::spec));
+    }
+
+    /** Well-formed upgrades of {@code /ws}, served by Reactor Netty ahead of WebFlux. */
+    @Bean
+    NettyRouteProvider webSocketRoute(HandshakeFilter handshake, GatewayWebSocketHandler handler) {
+        return new WebSocketRoute(handshake, handler, spec().build());
+    }
+
+    private WebsocketServerSpec.Builder spec() {
         int maxFrame = (int) properties.limits().maxFrameSize().toBytes();
-        return new HandshakeWebSocketService(new LeanWebSocketUpgrade(
-                () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).handlePing(false).compress(false)));
+        return WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame).handlePing(false).compress(false);
     }
 
     /** Every accepted channel, so that a socket that cannot take a close frame can be cut by id. */
