@@ -96,7 +96,7 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
         }
         lifecycle.admit(connection, "websocket");
 
-        Mono<Void> outbound = send(session, channel, outbox.frames().map(Frame::wire))
+        Mono<Void> outbound = send(session, channel, outbox.wireFrames())
                 .then(Mono.defer(() -> DRAIN_FIRST.contains(connection.closeCode())
                         ? closer.closeDrained(session, connection.closeCode())
                         : Mono.empty()));
@@ -107,7 +107,10 @@ public final class GatewayWebSocketHandler implements WebSocketHandler {
                 .filter(frame -> !frame.control())
                 .doOnNext(frame -> connection.markSentFrames())
                 // Backpressure on the connection's own answers: no next frame while its outbox is backed up.
-                .concatMap(frame -> outbox.roomToReply().then(Mono.defer(() -> receive(connection, frame))))
+                // Straight to receive while there is room: a deferred inner would stay referenced by concatMap
+                // after it completed, and with it the connection's last frame, for as long as the client is idle.
+                .concatMap(frame -> outbox.hasRoomToReply() ? receive(connection, frame)
+                        : outbox.roomToReply().then(Mono.defer(() -> receive(connection, frame))))
                 .then()
                 .onErrorResume(failure -> {
                     log.debug("inbound ended with {}: connection={}", failure.toString(), connection.id());

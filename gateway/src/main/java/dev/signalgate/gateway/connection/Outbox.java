@@ -1,5 +1,7 @@
 package dev.signalgate.gateway.connection;
 
+import java.util.AbstractQueue;
+import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,8 +46,8 @@ public final class Outbox {
     private record Waiter(int frames, long bytes, Sinks.Empty<Void> sink) {
     }
 
-    private final Queue<Frame> queue = Queues.<Frame>unboundedMultiproducer().get();
-    private final Sinks.Many<Frame> sink = Sinks.unsafe().many().unicast().onBackpressureBuffer(queue);
+    private final Backlog backlog = new Backlog();
+    private final Sinks.Many<Object> sink = Sinks.unsafe().many().unicast().onBackpressureBuffer(backlog);
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final int capacity;
@@ -108,16 +110,30 @@ public final class Outbox {
     }
 
     /**
-     * The frames to write, for the socket's single {@code send}. Each frame counts as no longer queued once the
-     * socket has taken it.
+     * The frames to send, for a transport's single subscriber. Each frame counts as no longer queued once the
+     * subscriber has taken it.
      */
     public Flux<Frame> frames() {
-        return sink.asFlux().doOnNext(frame -> {
-            untake(frame.json().length);
-            if (!waiters.isEmpty()) {
-                wakeWaiters();
-            }
-        });
+        return sink.asFlux().cast(Frame.class);
+    }
+
+    /**
+     * The frames as the WebSocket writes them ({@link Frame#wire()} buffers), for the socket's single
+     * {@code send}, which reads them straight off this outbox's queue: no operator between the two, so Reactor
+     * Netty fuses with the queue instead of prefetching into a queue of its own (a padded queue and a 128-slot
+     * array per connection, about a kilobyte idle). Each frame counts as no longer queued once the socket has
+     * taken it to write. Use either this or {@link #frames()}, once.
+     */
+    public Flux<?> wireFrames() {
+        backlog.asWire = true;
+        return sink.asFlux();
+    }
+
+    private void taken(Frame frame) {
+        untake(frame.json().length);
+        if (!waiters.isEmpty()) {
+            wakeWaiters();
+        }
     }
 
     /**
@@ -136,10 +152,15 @@ public final class Outbox {
      * Frames from others (room fan-outs) do not wait: a client that stops reading still overflows, with 4008.
      */
     public Mono<Void> roomToReply() {
-        if (queued.get() <= capacity / 2 && queuedBytes.get() <= maxBytes / 2) {
+        if (hasRoomToReply()) {
             return Mono.empty();
         }
         return awaitBelow(capacity / 4, maxBytes / 4);
+    }
+
+    /** Whether the backlog is below its high-water mark: {@link #roomToReply()} would complete at once. */
+    public boolean hasRoomToReply() {
+        return queued.get() <= capacity / 2 && queuedBytes.get() <= maxBytes / 2;
     }
 
     private Mono<Void> awaitBelow(int frames, long bytes) {
@@ -192,5 +213,51 @@ public final class Outbox {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * The sink's queue, multi-producer single-consumer. Taking a frame off it is what counts the frame out of the
+     * backlog and wakes the producers waiting for room, whoever takes it: the socket's fused send or the sink's own
+     * drain.
+     */
+    private final class Backlog extends AbstractQueue<Object> {
+
+        private final Queue<Object> frames = Queues.unboundedMultiproducer().get();
+        private volatile boolean asWire;
+
+        @Override
+        public boolean offer(Object frame) {
+            return frames.offer(frame);
+        }
+
+        @Override
+        public Object poll() {
+            Object next = frames.poll();
+            if (next instanceof Frame frame) {
+                taken(frame);
+                return asWire ? frame.wire() : frame;
+            }
+            return next;
+        }
+
+        @Override
+        public Object peek() {
+            return frames.peek();
+        }
+
+        @Override
+        public int size() {
+            return frames.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return frames.isEmpty();
+        }
+
+        @Override
+        public Iterator<Object> iterator() {
+            return frames.iterator();
+        }
     }
 }
