@@ -103,7 +103,7 @@ public final class WarmUp implements ApplicationListener<ApplicationReadyEvent>,
         long started = System.nanoTime();
         try {
             ConnectChurn.Outcome churn = new ConnectChurn(url,
-                    index -> token(prefix + "churn-" + index),
+                    index -> token(prefix + "churn-" + index, index % 2 == 0),
                     index -> prefix + "churn-" + index / CHURN_ROOM_SIZE)
                     .run(settings.connections(), CHURN_CONCURRENCY, settings.timeout());
             long churned = System.nanoTime();
@@ -130,8 +130,13 @@ public final class WarmUp implements ApplicationListener<ApplicationReadyEvent>,
         }
     }
 
-    private String token(String user) {
-        return minter.mint(user, null, null, List.of(prefix + "*"), TOKEN_LIFETIME);
+    /**
+     * With and without the optional claims ({@code name}, {@code role}), as clients' tokens come: code compiled
+     * for claims the warm-up never sent would be thrown away and compiled again when the first real ones arrive.
+     */
+    private String token(String user, boolean named) {
+        return minter.mint(user, named ? "Warm-up" : null, named ? "doctor" : null, List.of(prefix + "*"),
+                TOKEN_LIFETIME);
     }
 
     /** Deletes what the warm-up stored; answers how many messages. */
