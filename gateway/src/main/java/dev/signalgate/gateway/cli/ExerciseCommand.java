@@ -17,7 +17,9 @@ import dev.signalgate.gateway.auth.TokenMinter;
  * [--clients 40] [--rate 300] [--wait 60s]}: drives a gateway with the traffic of real clients for a while, then
  * leaves and closes cleanly (see {@link Exercise} and {@link ExerciseClient} for what is sent). It is the
  * training workload of {@code gateway/bin/prepare-launch}: run in a process of its own, so that only the gateway's
- * side of the traffic goes into the gateway's class cache and method profiles.
+ * side of the traffic goes into the gateway's class cache and method profiles. The gateway also runs the same
+ * traffic on itself, in-process, as part of its warm-up ({@code dev.signalgate.gateway.warmup.WarmUp}); the
+ * training run warms up too, so the cache also holds the warm-up's client side, which makes later warm-ups quicker.
  *
  * <p>Tokens are minted with {@code --secret}, else {@code GATEWAY_JWT_SECRET} ({@code GATEWAY_JWT_ISSUER} and
  * {@code GATEWAY_JWT_AUDIENCE} are added when set), with the {@code rooms} claim {@code exercise-*}. It prints one
