@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,10 +14,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -29,37 +23,29 @@ import org.springframework.data.mongodb.core.query.Query;
 
 import dev.signalgate.gateway.auth.SigningKeys;
 import dev.signalgate.gateway.config.GatewayProperties;
+import dev.signalgate.gateway.support.GatewayTest;
 import dev.signalgate.gateway.support.LogFlush;
-import dev.signalgate.gateway.support.Tokens;
 import dev.signalgate.persistence.mongo.MongoMessageStore;
 import dev.signalgate.persistence.mongo.MongoReadMarkStore;
 
 /**
  * The gateway warms itself up before it reports UP: connections churned and joined, the exercise's traffic
- * answered without an error, and nothing of it left in the store or the audit trail.
+ * answered without an error, and nothing of it left in the store or the audit trail. Run against the shared test
+ * gateway (whose own warm-up is off, as in every in-JVM test), with warm-ups of the test's own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gateway.jwt.secret=" + Tokens.SECRET,
-        "gateway.data-dir=${java.io.tmpdir}/signalgate-test-${random.uuid}",
-        "gateway.store.write-timeout=20s",
-        "gateway.warm-up.enabled=true",
-        "gateway.warm-up.connections=200",
-        "gateway.warm-up.clients=4",
-        "gateway.warm-up.traffic=1s"})
+@GatewayTest
 @ExtendWith(OutputCaptureExtension.class)
 class WarmUpTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final GatewayProperties.WarmUp SMALL =
+            new GatewayProperties.WarmUp(true, 200, 4, Duration.ofSeconds(1), WAIT);
     private static final Pattern DONE = Pattern.compile(
             "warm-up done in \\d+ ms: (\\d+) connections joined in \\d+ ms \\((\\d+) failed\\); exercise done: .*"
                     + " (\\d+) errors; (\\d+) stored messages deleted");
 
-    @LocalServerPort
-    int port;
     @Autowired
     ConfigurableApplicationContext context;
-    @Autowired
-    GatewayProperties properties;
     @Autowired
     SigningKeys keys;
     @Autowired
@@ -71,11 +57,8 @@ class WarmUpTest {
 
     @Test
     void aWarmUpIsOutOfServiceUntilDoneAndLeavesNothingBehind(CapturedOutput output) {
-        // The gateway's own warm-up first: the health answers 200 once it is done.
-        await().atMost(WAIT).until(() -> health() == 200);
-        // A second warm-up of its own inside the test, so that every line it causes is captured.
-        String prefix = WarmUpRooms.PREFIX + "again-";
-        WarmUp warmUp = new WarmUp(properties.warmUp(), keys.minter(), messages, readMarks, prefix);
+        String prefix = WarmUpRooms.PREFIX + "test-";
+        WarmUp warmUp = new WarmUp(SMALL, keys.minter(), messages, readMarks, prefix);
         assertThat(warmUp.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 
         warmUp.onApplicationEvent(ready());
@@ -97,7 +80,7 @@ class WarmUpTest {
 
     @Test
     void aGatewayWithoutASecretOfItsOwnSkipsTheWarmUp(CapturedOutput output) {
-        WarmUp warmUp = new WarmUp(properties.warmUp(), null, messages, readMarks, WarmUpRooms.PREFIX);
+        WarmUp warmUp = new WarmUp(SMALL, null, messages, readMarks, WarmUpRooms.PREFIX);
 
         warmUp.onApplicationEvent(ready());
 
@@ -108,7 +91,7 @@ class WarmUpTest {
     @Test
     void warmUpNamesOutsideTheProcessNamespaceAreRefused() {
         assertThatIllegalArgumentException().isThrownBy(() ->
-                new WarmUp(properties.warmUp(), keys.minter(), messages, readMarks, "consult-"));
+                new WarmUp(SMALL, keys.minter(), messages, readMarks, "consult-"));
         assertThat(WarmUpRooms.owns("consult-42")).isFalse();
         assertThat(WarmUpRooms.owns(WarmUpRooms.NAMESPACE + "0000000000000000-lobby")).isFalse();
     }
@@ -121,12 +104,5 @@ class WarmUpTest {
         // The prefix is letters, digits and dashes: nothing to escape.
         Query query = new Query(Criteria.where("room").regex("^" + prefix));
         return template.count(query, collection).block(WAIT);
-    }
-
-    private int health() throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return answer.statusCode();
     }
 }
