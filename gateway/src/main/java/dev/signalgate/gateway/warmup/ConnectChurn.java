@@ -6,7 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -27,6 +31,7 @@ final class ConnectChurn {
     }
 
     private static final Duration PER_CONNECTION = Duration.ofSeconds(10);
+    private static final String WITHOUT_ORIGIN = "warm-up-without-origin";
 
     private final URI url;
     private final IntFunction<String> token;
@@ -49,7 +54,8 @@ final class ConnectChurn {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         try {
-            HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(loop);
+            HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(loop)
+                    .doOnConnected(connection -> connection.addHandlerLast(WITHOUT_ORIGIN, new WithoutOrigin()));
             Flux.range(0, connections)
                     .flatMap(index -> once(client, index)
                             .doOnSuccess(done -> joined.incrementAndGet())
@@ -84,5 +90,20 @@ final class ConnectChurn {
                         .then(out.sendClose(1000, "warm-up done")))
                 .then()
                 .timeout(PER_CONNECTION);
+    }
+
+    /**
+     * Takes the {@code Origin} header off the upgrade request: Netty's handshaker adds one of its own, which a
+     * gateway with {@code GATEWAY_ALLOWED_ORIGINS} set refuses with 403, while this is no browser.
+     */
+    private static final class WithoutOrigin extends ChannelOutboundHandlerAdapter {
+
+        @Override
+        public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+            if (message instanceof HttpRequest request) {
+                request.headers().remove(HttpHeaderNames.ORIGIN);
+            }
+            context.write(message, promise);
+        }
     }
 }
