@@ -27,6 +27,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>The token comes from {@code Authorization: Bearer …}, or from the {@code access_token} query parameter
  * because browsers cannot set headers on a WebSocket. Neither the token nor the query string is ever logged.
+ *
+ * <p>Well-formed upgrades meet these checks through {@link #admit(String, String, boolean, Refusal)} in the
+ * gateway's route ahead of WebFlux ({@code config.WebSocketRoute}); as a filter it applies them to every other
+ * request for {@code /ws}, and the HTTP transport to its own requests.
  */
 public final class HandshakeFilter implements WebFilter, Ordered {
 

@@ -210,11 +210,11 @@ public record GatewayProperties(
      * @param connections short connections first, each upgraded, welcomed, joined and closed (default 2,000)
      * @param clients connections of the chat and signaling traffic that follows, an even number (default 40)
      * @param traffic how long that traffic runs (default 3 s)
-     * @param timeout the longest the health waits for the warm-up before it answers UP anyway (default 60 s)
+     * @param timeout the longest the health waits for the warm-up before it answers UP anyway (default 30 s)
      */
     public record WarmUp(@DefaultValue("true") boolean enabled, @DefaultValue("2000") int connections,
             @DefaultValue("40") int clients, @DefaultValue("3s") Duration traffic,
-            @DefaultValue("60s") Duration timeout) {
+            @DefaultValue("30s") Duration timeout) {
     }
 
     /**

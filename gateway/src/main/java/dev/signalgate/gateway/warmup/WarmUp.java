@@ -40,7 +40,7 @@ import reactor.core.publisher.Flux;
  * verifies JWKS-signed tokens cannot warm itself up and says so.
  *
  * <p>As a health indicator it is {@code OUT_OF_SERVICE} (503) until the warm-up is done, failed, or ran past
- * {@code gateway.warm-up.timeout} (default 60 s): readiness is delayed, never withheld. Connections arriving in
+ * {@code gateway.warm-up.timeout} (default 30 s): readiness is delayed, never withheld. Connections arriving in
  * the meantime are served as usual.
  */
 public final class WarmUp implements ApplicationListener<ApplicationReadyEvent>, HealthIndicator {
@@ -118,6 +118,10 @@ public final class WarmUp implements ApplicationListener<ApplicationReadyEvent>,
                     (churned - started) / 1_000_000, churn.failed(),
                     churn.firstFailure() == null ? "" : ", first: " + churn.firstFailure(),
                     tally.summary(settings.clients(), settings.traffic().toSeconds()), deleted, compiling);
+            if (churn.failed() > 0) {
+                log.warn("warm-up: {} of its {} connections failed; the first: {}", churn.failed(),
+                        settings.connections(), churn.firstFailure());
+            }
             if (tally.errors() > 0) {
                 log.warn("warm-up traffic met {} problems; the first: {}", tally.errors(), tally.problems());
             }
