@@ -28,8 +28,8 @@ import reactor.util.concurrent.Queues;
  * the outbox stops accepting and reports overflow so the connection is closed with 4008 (slow consumer): chat,
  * confirmations and WebRTC signals are never dropped silently, the client reconnects and resumes with
  * {@code since}. Bytes as well as frames, because a thousand 16 KiB messages are not a thousand acks. The socket
- * itself pulls only while Netty's channel is writable, so memory per connection is bounded by these two bounds
- * plus the socket's own prefetch and write buffer.
+ * itself takes frames off this queue only while Netty's channel is writable (its send fuses with the queue, so it
+ * prefetches nothing), so memory per connection is bounded by these two bounds plus the channel's write buffer.
  *
  * <p>A connection's own requests must not fill its own outbox: {@link #roomToReply()} tells the inbound side
  * when to stop reading the client's next frame, so a client that pipelines requests and reads its answers is
