@@ -215,6 +215,13 @@ public record GatewayProperties(
     public record WarmUp(@DefaultValue("true") boolean enabled, @DefaultValue("2000") int connections,
             @DefaultValue("40") int clients, @DefaultValue("3s") Duration traffic,
             @DefaultValue("30s") Duration timeout) {
+
+        public WarmUp {
+            if (connections < 0 || clients < 2 || clients % 2 != 0) {
+                throw new IllegalArgumentException("gateway.warm-up: connections must be 0 or more and clients an even"
+                        + " number of 2 or more (doctor and patient pairs), got " + connections + " and " + clients);
+            }
+        }
     }
 
     /**

@@ -96,6 +96,13 @@ class WarmUpTest {
         assertThat(WarmUpRooms.owns(WarmUpRooms.NAMESPACE + "0000000000000000-lobby")).isFalse();
     }
 
+    @Test
+    void clientsComeInPairs() {
+        assertThatIllegalArgumentException().isThrownBy(() ->
+                new GatewayProperties.WarmUp(true, 200, 3, Duration.ofSeconds(1), WAIT))
+                .withMessageContaining("even");
+    }
+
     private ApplicationReadyEvent ready() {
         return new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO);
     }
