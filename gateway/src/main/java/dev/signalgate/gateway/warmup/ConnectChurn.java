@@ -51,7 +51,6 @@ final class ConnectChurn {
     Outcome run(int connections, int concurrency, Duration timeout) {
         LoopResources loop = LoopResources.create("warm-up-client", 1, true);
         AtomicInteger joined = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         try {
             HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(loop)
@@ -60,7 +59,6 @@ final class ConnectChurn {
                     .flatMap(index -> once(client, index)
                             .doOnSuccess(done -> joined.incrementAndGet())
                             .onErrorResume(failure -> {
-                                failed.incrementAndGet();
                                 firstFailure.compareAndSet(null, failure.toString());
                                 return Mono.empty();
                             }), concurrency)
