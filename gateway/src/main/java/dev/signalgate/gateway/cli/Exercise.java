@@ -63,7 +63,10 @@ public final class Exercise {
         this.out = out;
     }
 
-    /** Runs every phase once the gateway is healthy; answers the tally, with a problem for each thing that went wrong. */
+    /**
+     * Runs every phase once the gateway is healthy; answers the tally, with a problem for each thing that went
+     * wrong.
+     */
     ExerciseTally run() throws InterruptedException {
         String refused = awaitHealthy();
         if (refused != null) {

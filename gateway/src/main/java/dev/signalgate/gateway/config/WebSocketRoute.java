@@ -62,10 +62,8 @@ final class WebSocketRoute implements NettyRouteProvider {
             return false;
         }
         String uri = request.uri();
-        int query = uri.indexOf('?');
-        String path = query < 0 ? uri : uri.substring(0, query);
         var headers = request.requestHeaders();
-        return HandshakeFilter.WS_PATH.equals(path)
+        return (uri.equals(HandshakeFilter.WS_PATH) || uri.startsWith(HandshakeFilter.WS_PATH + "?"))
                 && headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 && headers.contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
                 && headers.contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13", false);

@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -32,6 +33,8 @@ final class ConnectChurn {
 
     private static final Duration PER_CONNECTION = Duration.ofSeconds(10);
     private static final String WITHOUT_ORIGIN = "warm-up-without-origin";
+    private static final String ACK = "\"type\":\"ack\"";
+    private static final String ERROR = "\"type\":\"error\"";
 
     private final URI url;
     private final IntFunction<String> token;
@@ -77,17 +80,21 @@ final class ConnectChurn {
         return client.headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.apply(index)))
                 .websocket(WebsocketClientSpec.builder().handlePing(false).build())
                 .uri(url)
-                .handle((in, out) -> out.sendString(Mono.just(join))
-                        .then()
-                        .then(in.receive().asString()
-                                .filter(text -> text.contains("\"type\":\"ack\"") || text.contains("\"type\":\"error\""))
-                                .next()
-                                .switchIfEmpty(Mono.error(() -> new IllegalStateException("closed before the join's ack")))
-                                .flatMap(answer -> answer.contains("\"type\":\"ack\"") ? Mono.empty()
-                                        : Mono.error(new IllegalStateException("join refused: " + answer))))
+                .handle((in, out) -> out.sendString(Mono.just(join)).then()
+                        .then(joinAnswered(in))
                         .then(out.sendClose(1000, "warm-up done")))
                 .then()
                 .timeout(PER_CONNECTION);
+    }
+
+    /** Completes on the join's ack; an error frame, or the socket closing first, is a failure. */
+    private static Mono<Void> joinAnswered(WebsocketInbound in) {
+        return in.receive().asString()
+                .filter(text -> text.contains(ACK) || text.contains(ERROR))
+                .next()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("closed before the join's ack")))
+                .flatMap(answer -> answer.contains(ACK) ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("join refused: " + answer)));
     }
 
     /**
