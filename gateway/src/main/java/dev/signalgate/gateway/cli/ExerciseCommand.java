@@ -18,8 +18,8 @@ import dev.signalgate.gateway.auth.TokenMinter;
  * leaves and closes cleanly (see {@link Exercise} and {@link ExerciseClient} for what is sent). It is the
  * training workload of {@code gateway/bin/prepare-launch}: run in a process of its own, so that only the gateway's
  * side of the traffic goes into the gateway's class cache and method profiles. The gateway also runs the same
- * traffic on itself, in-process, as part of its warm-up ({@code dev.signalgate.gateway.warmup.WarmUp}); the
- * training run warms up too, so the cache also holds the warm-up's client side, which makes later warm-ups quicker.
+ * traffic on itself, in-process, as part of its warm-up ({@code dev.signalgate.gateway.warmup.WarmUp}), which the
+ * training run turns off for the same reason.
  *
  * <p>Tokens are minted with {@code --secret}, else {@code GATEWAY_JWT_SECRET} ({@code GATEWAY_JWT_ISSUER} and
  * {@code GATEWAY_JWT_AUDIENCE} are added when set), with the {@code rooms} claim {@code exercise-*}. It prints one
@@ -91,7 +91,8 @@ public final class ExerciseCommand {
                 env.get("GATEWAY_JWT_AUDIENCE"));
         ExerciseTally tally;
         try {
-            tally = new Exercise(url, minter, Exercise.COMMAND_PREFIX, clients, rate, Duration.ofSeconds(seconds), wait, out).run();
+            tally = new Exercise(url, minter, Exercise.COMMAND_PREFIX, clients, rate, Duration.ofSeconds(seconds),
+                    wait, out).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("exercise failed: interrupted");
